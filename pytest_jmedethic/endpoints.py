@@ -1,0 +1,164 @@
+"""Endpoint specs, ``openai`` clients, and the start-of-session reachability check.
+
+A spec is ``MODEL@BASE_URL`` (any OpenAI-compatible server) or ``sim:MODEL`` (a simulated
+endpoint that the plugin starts itself). API keys come only from environment variables and
+never appear in ``str()``, reports or logs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import openai
+
+SPEC_PATTERN = re.compile(r"^(?P<model>[^\s]+?)@(?P<url>https?://[^\s]+)$")
+MANAGED_PREFIXES = ("sim:",)
+PLACEHOLDER_KEY = "no-key"  # servers without auth still need a non-empty key in the client
+
+
+class EndpointError(Exception):
+    """A call to an endpoint failed; the message is safe to show (no secrets)."""
+
+
+class SpecError(ValueError):
+    pass
+
+
+def redact_url(url: str) -> str:
+    """Drop credentials and query strings, which is where URLs carry secrets."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    """Which model to call, where, and which environment variables may hold its key."""
+
+    model: str
+    base_url: str | None  # None until a managed endpoint has been started
+    managed: str | None = None  # "sim" for endpoints the plugin starts itself
+    key_env: tuple[str, ...] = field(default=("OPENAI_API_KEY",), compare=False)
+
+    @classmethod
+    def parse(cls, text: str, key_env: tuple[str, ...] = ("OPENAI_API_KEY",)) -> EndpointSpec:
+        text = text.strip()
+        for prefix in MANAGED_PREFIXES:
+            if text.startswith(prefix):
+                model = text[len(prefix) :]
+                if not model:
+                    raise SpecError(f"endpoint {text!r}: give a model after {prefix!r}")
+                return cls(model=model, base_url=None, managed=prefix[:-1], key_env=key_env)
+        match = SPEC_PATTERN.match(text)
+        if not match:
+            raise SpecError(
+                f"endpoint {text!r}: expected MODEL@BASE_URL "
+                "(e.g. my-model@http://127.0.0.1:8000/v1) or sim:PROFILE"
+            )
+        return cls(model=match["model"], base_url=match["url"].rstrip("/"), key_env=key_env)
+
+    def resolved(self, base_url: str) -> EndpointSpec:
+        return replace(self, base_url=base_url.rstrip("/"))
+
+    def api_key(self) -> str:
+        for name in self.key_env:
+            value = os.environ.get(name)
+            if value:
+                return value
+        return PLACEHOLDER_KEY
+
+    @property
+    def public_url(self) -> str:
+        return redact_url(self.base_url) if self.base_url else f"({self.managed}, not started)"
+
+    def public(self) -> dict[str, Any]:
+        """What reports may show: model and URL without credentials, never the key."""
+        return {"model": self.model, "base_url": self.public_url, "managed": self.managed}
+
+    def __str__(self) -> str:
+        return f"{self.model} @ {self.public_url}"
+
+    def to_wire(self) -> dict[str, Any]:
+        """Plain data for xdist's workerinput; carries env var names, never key values."""
+        return {
+            "model": self.model,
+            "base_url": self.base_url,
+            "managed": self.managed,
+            "key_env": list(self.key_env),
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> EndpointSpec:
+        return cls(
+            model=data["model"],
+            base_url=data["base_url"],
+            managed=data["managed"],
+            key_env=tuple(data["key_env"]),
+        )
+
+
+def target_key_env() -> tuple[str, ...]:
+    return ("JMED_MODEL_API_KEY", "OPENAI_API_KEY")
+
+
+def judge_key_env(position: int) -> tuple[str, ...]:
+    return (f"JMED_JUDGE_{position}_API_KEY", "JMED_JUDGE_API_KEY", "OPENAI_API_KEY")
+
+
+def async_client(spec: EndpointSpec, *, timeout: float, max_retries: int) -> openai.AsyncOpenAI:
+    if spec.base_url is None:
+        raise EndpointError(f"{spec}: endpoint was never started")
+    return openai.AsyncOpenAI(
+        base_url=spec.base_url, api_key=spec.api_key(), timeout=timeout, max_retries=max_retries
+    )
+
+
+def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
+    """A one-line, secret-free description of a failed call."""
+    if isinstance(exc, openai.APITimeoutError):
+        return f"{spec}: timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc.__context__
+        detail = f": {cause}" if cause else ""
+        return f"{spec}: cannot connect{detail}"
+    if isinstance(exc, openai.APIStatusError):
+        message = _status_message(exc)
+        return f"{spec}: HTTP {exc.status_code}: {message}"
+    return f"{spec}: {type(exc).__name__}: {exc}"
+
+
+def _status_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return str(exc.message)[:300]
+
+
+def check_endpoint(spec: EndpointSpec, *, timeout: float = 10.0) -> None:
+    """Fail fast, once, when an endpoint is unreachable or does not serve the model.
+
+    Servers that do not implement ``/models`` are accepted: the first real call will tell.
+    """
+    client = openai.OpenAI(
+        base_url=spec.base_url, api_key=spec.api_key(), timeout=timeout, max_retries=0
+    )
+    try:
+        with client:
+            served = [m.id for m in client.models.list()]
+    except openai.APIStatusError as exc:
+        if exc.status_code in (404, 405, 501):
+            return
+        raise EndpointError(describe_error(spec, exc)) from None
+    except openai.APIError as exc:
+        raise EndpointError(describe_error(spec, exc)) from None
+    if served and spec.model not in served:
+        shown = ", ".join(served[:20]) + (" ..." if len(served) > 20 else "")
+        raise EndpointError(f"{spec}: model {spec.model!r} is not served here (serves: {shown})")

@@ -1,0 +1,110 @@
+"""pytest hooks and fixtures: thin glue from pytest to the rooms of the plugin.
+
+State lives in one ``PluginState`` per process (see ``state.py``); hooks only route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from .collection import benchmark_items, marker_names, parameters
+from .conversations import Conversation, CorpusError
+from .results import ConversationResult
+from .settings import SettingsError, load_settings, register
+from .state import RESULT_ATTRIBUTE, STATE, PluginState
+
+CONVERSATION_FIXTURE = "jmed_conversation"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    register(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        settings = load_settings(config)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"jmedethic: {exc}") from None
+    state = PluginState(config, settings)
+    config.stash[STATE] = state
+    # The state receives pytest_runtest_logreport itself: that hook carries no config.
+    config.pluginmanager.register(state, "jmedethic-state")
+    for name, description in marker_names(state.catalogue):
+        config.addinivalue_line("markers", f"{name}: {description}")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Runs before xdist starts its workers (its own sessionstart is trylast).
+    session.config.stash[STATE].start_endpoints()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return config.stash[STATE].header()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.config.stash[STATE].send_to_worker(node.workerinput)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    return config.stash[STATE].make_scheduler(log)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if CONVERSATION_FIXTURE not in metafunc.fixturenames:
+        return
+    try:
+        selected = metafunc.config.stash[STATE].corpus().selected
+    except CorpusError as exc:
+        raise pytest.Collector.CollectError(f"jmedethic: {exc}") from None
+    metafunc.parametrize(CONVERSATION_FIXTURE, parameters(selected))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
+    # tryfirst: -k/-m deselection and xdist's collection report must see the benchmark items.
+    if session.config.stash[STATE].settings.active:
+        items.extend(benchmark_items(session))
+
+
+@pytest.fixture
+def jmed_result(
+    request: pytest.FixtureRequest, jmed_conversation: Conversation
+) -> ConversationResult:
+    """The conversation driven through the target and scored by both judges.
+
+    Skips without ``--jmed-model``; errors (never passes) when any turn is unscored.
+    """
+    return request.config.stash[STATE].result_for(request.node, jmed_conversation)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, Any]:
+    report = yield
+    payload = item.config.stash[STATE].take_payload(item)
+    if payload is not None:
+        # A plain dict on the report travels to the xdist controller with it.
+        setattr(report, RESULT_ATTRIBUTE, payload)
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    session.config.stash[STATE].finish()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    config.stash[STATE].write_terminal_summary(terminalreporter)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE, None)
+    if state is not None:
+        state.stop_endpoints()

@@ -1,0 +1,114 @@
+"""Render a summary (plain data) as the text block printed at the end of a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SIGNIFICANCE = 0.05
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2e}" if value < 1e-3 else f"{value:.3f}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def _outcomes(counts: dict[str, int]) -> str:
+    return f"{counts['passed']} passed, {counts['failed']} failed, {counts['error']} errored"
+
+
+def _per_turn_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [f"  {'turn':>4}  {'n':>6}  {'median':>6}  {'IQR':>11}  {'below':>6}  {'unscored':>8}"]
+    for row in rows:
+        iqr = f"{_num(row['q1'])}-{_num(row['q3'])}" if row["n"] else "-"
+        lines.append(
+            f"  {row['turn']:>4}  {row['n']:>6}  {_num(row['median']):>6}  {iqr:>11}  "
+            f"{row['below_threshold']:>6}  {row['unscored']:>8}"
+        )
+    return lines
+
+
+def _decline(test: dict[str, Any]) -> str:
+    if test["n_pairs"] == 0:
+        return "Decline turn 1 -> last turn: no conversation with two scored turns"
+    if test["pvalue"] is None:
+        return f"Decline turn 1 -> last turn: no change to test (n={test['n_pairs']} pairs)"
+    verdict = "significant" if test["pvalue"] < SIGNIFICANCE else "not significant"
+    direction = "decline" if (test["median_difference"] or 0) < 0 else "change"
+    return (
+        f"Decline turn 1 -> last turn: Wilcoxon W={_num(test['statistic'], 1)}, "
+        f"p={_p(test['pvalue'])} ({verdict} {direction}), "
+        f"rank-biserial r={_num(test['rank_biserial'])}, "
+        f"median difference {_num(test['median_difference'])} (n={test['n_pairs']} pairs)"
+    )
+
+
+def _friedman(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return [
+            "Friedman across turns: no group of >= 2 fully scored conversations with >= 3 turns"
+        ]
+    return [
+        f"Friedman across turns ({row['turns']}-turn conversations, n={row['n']}): "
+        f"chi2={_num(row['statistic'])}, p={_p(row['pvalue'])}, "
+        f"Kendall's W={_num(row['kendalls_w'])}"
+        for row in rows
+    ]
+
+
+def _groups(title: str, table: dict[str, dict[str, Any]]) -> str:
+    parts = [
+        f"{name} {_num(group['median_all_turns'])} (first {_num(group['median_first_turn'])}, "
+        f"last {_num(group['median_last_turn'])}, n={group['conversations']})"
+        for name, group in table.items()
+    ]
+    return f"{title}: " + ("; ".join(parts) if parts else "-")
+
+
+def _agreement(agreement: dict[str, Any]) -> str:
+    if not agreement["n"]:
+        return "Judge agreement: no turn scored by both judges"
+    return (
+        f"Judge agreement: Spearman rho={_num(agreement['spearman_rho'])}, "
+        f"within 1 point {_pct(agreement['within_one'])}, "
+        f"mean |a-b| {_num(agreement['mean_abs_diff'])}, "
+        f"disagreements (> {_num(agreement['disagreement_threshold'], 0)} points) "
+        f"{agreement['disagreements']} of {agreement['n']} turns"
+    )
+
+
+def render_summary(summary: dict[str, Any], metadata: dict[str, Any]) -> list[str]:
+    lines = []
+    target = metadata.get("target")
+    if target:
+        lines.append(f"Target: {target['model']} @ {target['base_url']}")
+    judges = metadata.get("judges") or []
+    if judges:
+        names = ", ".join(f"{j['model']} @ {j['base_url']}" for j in judges)
+        lines.append(f"Judges: {names} (rubric {metadata.get('rubric_version', '?')})")
+    if metadata.get("thresholds_described"):
+        lines.append(f"Thresholds: {metadata['thresholds_described']}")
+    outcomes, turns = summary["outcomes"], summary["turns"]
+    lines.append(f"Conversations: {outcomes['conversations']} run: {_outcomes(outcomes)}")
+    lines.append(
+        f"Turns: {turns['turns']} ({turns['scored']} scored, {turns['unscored']} unscored, "
+        f"{turns['below_threshold']} below threshold)"
+    )
+    lines.append("Per-turn safety score (0 harmful .. 10 safe):")
+    lines.extend(_per_turn_table(summary["per_turn"]))
+    lines.append(_decline(summary["decline_first_to_last"]))
+    lines.extend(_friedman(summary["friedman"]))
+    lines.append(_groups("Median by language", summary["by_language"]))
+    lines.append(_groups("Median by strategy", summary["by_strategy"]))
+    lines.append(_agreement(summary["judge_agreement"]))
+    return lines

@@ -1,0 +1,227 @@
+"""Per-process plugin state: settings, corpus, engine, and (on the controller) results.
+
+The hooks in ``plugin.py`` delegate here. Workers drive conversations and attach each
+result to its pytest report as a plain dict; the controller (or the single process with
+``-n 0``) collects those dicts, so both modes aggregate the same data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from .catalogue import load_catalogue
+from .collection import Corpus, load_selected
+from .conversations import Conversation
+from .endpoints import EndpointError, check_endpoint
+from .engine import Engine
+from .failures import unscored_error
+from .lookahead import ItemOrder, make_scheduler
+from .managed import WORKERINPUT_KEY, ManagedEndpoints
+from .render import render_summary
+from .report import build_report, write_report
+from .results import ConversationResult
+from .settings import Settings
+
+STATE = pytest.StashKey["PluginState"]()
+RESULT_ATTRIBUTE = "jmedethic_result"
+_RESULT = pytest.StashKey[ConversationResult]()
+_SENT = pytest.StashKey[bool]()
+NO_TARGET = (
+    "no target model: pass --jmed-model=MODEL@BASE_URL (or sim:PROFILE) to run the benchmark"
+)
+
+
+class PluginState:
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.catalogue = load_catalogue()
+        self.workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+        self.managed = ManagedEndpoints()
+        if self.workerinput is not None and self.workerinput.get(WORKERINPUT_KEY):
+            self.managed = ManagedEndpoints.from_wire(self.workerinput[WORKERINPUT_KEY])
+            self.settings = self.managed.resolve(settings)
+        self._corpus: Corpus | None = None
+        self._engine: Engine | None = None
+        self._order: ItemOrder | None = None
+        self._consumers: Counter[str] | None = None
+        self.results: dict[str, ConversationResult] = {}
+        self.report: dict[str, Any] | None = None
+
+    @property
+    def is_worker(self) -> bool:
+        return self.workerinput is not None
+
+    @property
+    def will_run(self) -> bool:
+        return self.settings.target is not None and not self.config.option.collectonly
+
+    # --- corpus -----------------------------------------------------------------------
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = load_selected(self.settings, self.catalogue)
+        return self._corpus
+
+    # --- endpoints --------------------------------------------------------------------
+    def start_endpoints(self) -> None:
+        """Start managed endpoints and check every endpoint once, before any item runs."""
+        if self.is_worker or not self.will_run:
+            return
+        try:
+            self.settings = self.managed.start(self.settings)
+        except (OSError, RuntimeError) as exc:
+            raise pytest.UsageError(
+                f"jmedethic: could not start the simulated endpoint: {exc}"
+            ) from None
+        checked: set[tuple[str, str | None]] = set()
+        roles = [("target", self.settings.target)] + [
+            (f"judge {i}", spec) for i, spec in enumerate(self.settings.judges, start=1)
+        ]
+        for role, spec in roles:
+            assert spec is not None
+            if (spec.model, spec.base_url) in checked:
+                continue
+            checked.add((spec.model, spec.base_url))
+            try:
+                check_endpoint(spec, timeout=min(self.settings.timeout, 15.0))
+            except EndpointError as exc:
+                raise pytest.UsageError(
+                    f"jmedethic: cannot use the {role} endpoint: {exc}"
+                ) from None
+
+    def send_to_worker(self, workerinput: dict[str, Any]) -> None:
+        workerinput[WORKERINPUT_KEY] = self.managed.to_wire()
+
+    def stop_endpoints(self) -> None:
+        self.managed.stop()
+
+    def make_scheduler(self, log: Any) -> Any:
+        if self.settings.target is None or self.config.getvalue("dist") != "load":
+            return None
+        return make_scheduler(self.config, log, window=self.window)
+
+    @property
+    def window(self) -> int:
+        return 2 * self.settings.concurrency
+
+    def header(self) -> list[str]:
+        settings = self.settings
+        if settings.target is None:
+            return ["jmedethic: no target model (benchmark items are skipped or not collected)"]
+        judges = ", ".join(str(j) for j in settings.judges)
+        return [
+            f"jmedethic: target {settings.target}; judges {judges}",
+            f"jmedethic: thresholds {settings.thresholds.describe()}; "
+            f"concurrency {settings.concurrency} per process",
+        ]
+
+    # --- running ----------------------------------------------------------------------
+    def _engine_for_session(self, session: pytest.Session) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(self.settings.run_config(), self.catalogue)
+            self._order = ItemOrder(session)
+            self._consumers = Counter(
+                conversation.id
+                for item in session.items
+                if (conversation := _conversation_of(item))
+            )
+        return self._engine
+
+    def result_for(self, item: pytest.Item, conversation: Conversation) -> ConversationResult:
+        if self.settings.target is None:
+            pytest.skip(NO_TARGET)
+        engine = self._engine_for_session(item.session)
+        assert self._order is not None and self._consumers is not None
+        for upcoming in self._order.upcoming(item, self.window):
+            if (queued := _conversation_of(upcoming)) is not None:
+                engine.submit(queued)
+        result = engine.submit(conversation).result()
+        self._consumers[conversation.id] -= 1
+        if self._consumers[conversation.id] <= 0:
+            engine.forget(conversation.id)
+        item.stash[_RESULT] = result
+        if result.outcome == "error":
+            pytest.fail(unscored_error(result), pytrace=False)
+        return result
+
+    def take_payload(self, item: pytest.Item) -> dict[str, Any] | None:
+        """The item's result as plain data, handed out once per item."""
+        result = item.stash.get(_RESULT, None)
+        if result is None or item.stash.get(_SENT, False):
+            return None
+        item.stash[_SENT] = True
+        return result.model_dump(mode="json")
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        payload = getattr(report, RESULT_ATTRIBUTE, None)
+        if payload is not None and not self.is_worker:
+            result = ConversationResult.model_validate(payload)
+            self.results.setdefault(result.id, result)
+
+    # --- end of session ---------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        settings = self.settings
+        return {
+            "target": settings.target.public() if settings.target else None,
+            "judges": [j.public() for j in settings.judges],
+            "thresholds": str(settings.thresholds),
+            "thresholds_described": settings.thresholds.describe(),
+            "target_settings": {
+                "system_prompt": settings.target_settings.system_prompt,
+                "temperature": settings.target_settings.temperature,
+                "max_tokens": settings.target_settings.max_tokens,
+            },
+            "judge_settings": {
+                "temperature": settings.judge_settings.temperature,
+                "max_tokens": settings.judge_settings.max_tokens,
+                "attempts": settings.judge_settings.attempts,
+                "response_format": settings.judge_settings.response_format,
+            },
+            "selection": {
+                "languages": sorted(settings.selection.languages),
+                "guidelines": sorted(settings.selection.guidelines),
+                "strategies": sorted(settings.selection.strategies),
+                "sample": settings.selection.sample,
+                "seed": settings.selection.seed,
+            },
+            "dataset": self.corpus().metadata(),
+            "concurrency_per_process": settings.concurrency,
+            "workers": _worker_count(self.config),
+        }
+
+    def finish(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        if self.is_worker or self.settings.target is None or not self.results:
+            return
+        self.report = build_report(list(self.results.values()), self.metadata())
+        if self.settings.report is not None:
+            write_report(self.report, self.settings.report)
+
+    def write_terminal_summary(self, reporter: Any) -> None:
+        if self.report is None:
+            return
+        reporter.write_sep("=", "jmedethic summary")
+        for line in render_summary(self.report["summary"], self.report["metadata"]):
+            reporter.write_line(line)
+        if self.settings.report is not None:
+            reporter.write_line(f"JSON report: {self.settings.report}")
+
+
+def _conversation_of(item: pytest.Item) -> Conversation | None:
+    """The conversation an item drives, if it uses the ``jmed_result`` fixture."""
+    if "jmed_result" not in getattr(item, "fixturenames", ()):
+        return None
+    callspec = getattr(item, "callspec", None)
+    conversation = callspec.params.get("jmed_conversation") if callspec else None
+    return conversation if isinstance(conversation, Conversation) else None
+
+
+def _worker_count(config: pytest.Config) -> int:
+    value = getattr(config.option, "numprocesses", None)
+    return int(value) if isinstance(value, int) else 0
