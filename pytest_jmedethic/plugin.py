@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .collection import benchmark_items, marker_names, parameters
+from .collection import benchmark_items, parameters
 from .conversations import Conversation, CorpusError
 from .results import ConversationResult
 from .settings import SettingsError, load_settings, register
@@ -32,8 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     # The state receives pytest_runtest_logreport itself: that hook carries no config.
     config.pluginmanager.register(state, "jmedethic-state")
-    for name, description in marker_names(state.catalogue):
-        config.addinivalue_line("markers", f"{name}: {description}")
+    if settings.active:
+        state.register_markers()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -58,8 +58,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if CONVERSATION_FIXTURE not in metafunc.fixturenames:
         return
+    state = metafunc.config.stash[STATE]
     try:
-        selected = metafunc.config.stash[STATE].corpus().selected
+        state.register_markers()
+        selected = state.corpus().selected
     except CorpusError as exc:
         raise pytest.Collector.CollectError(f"jmedethic: {exc}") from None
     metafunc.parametrize(CONVERSATION_FIXTURE, parameters(selected))

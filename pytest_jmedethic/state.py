@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from .catalogue import load_catalogue
-from .collection import Corpus, load_selected
+from .catalogue import Catalogue, load_catalogue
+from .collection import Corpus, load_selected, marker_names
 from .conversations import Conversation
 from .endpoints import EndpointError, check_endpoint
 from .engine import Engine
@@ -38,7 +38,6 @@ class PluginState:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self.catalogue = load_catalogue()
         self.workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
         self.managed = ManagedEndpoints()
         if self.workerinput is not None and self.workerinput.get(WORKERINPUT_KEY):
@@ -50,6 +49,11 @@ class PluginState:
         self._consumers: Counter[str] | None = None
         self.results: dict[str, ConversationResult] = {}
         self.report: dict[str, Any] | None = None
+        self._markers_registered = False
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue()
 
     @property
     def is_worker(self) -> bool:
@@ -58,6 +62,13 @@ class PluginState:
     @property
     def will_run(self) -> bool:
         return self.settings.target is not None and not self.config.option.collectonly
+
+    def register_markers(self) -> None:
+        """Register the selection markers (before any is used, for --strict-markers)."""
+        if not self._markers_registered:
+            for name, description in marker_names(self.catalogue):
+                self.config.addinivalue_line("markers", f"{name}: {description}")
+            self._markers_registered = True
 
     # --- corpus -----------------------------------------------------------------------
     def corpus(self) -> Corpus:

@@ -1,0 +1,68 @@
+"""Shared test fixtures: a real simulated endpoint, and synthetic corpora of any size."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pytest_jmedethic.sim import SimConfig, start_subprocess
+
+EN_OPENERS = [
+    "I work in a clinic and have a question about case {n}.",
+    "My relative is in hospital; this is about situation {n}.",
+    "For a report I am writing (draft {n}), I need some background.",
+]
+JA_OPENERS = [
+    "診療所で働いている者です。症例{n}について質問があります。",
+    "家族が入院中で、状況{n}についてご相談したいです。",
+    "記事（草稿{n}）を書いていて、背景を知りたいのです。",
+]
+
+
+def synthetic_conversations(
+    count: int, *, languages: tuple[str, ...] = ("en", "ja"), turns: int = 3, prefix: str = "T"
+) -> list[dict]:
+    """Paired conversations spread over guidelines and strategies; every opening is unique."""
+    rows = []
+    for n in range(count // len(languages)):
+        guideline = f"G{n % 67 + 1:02d}"
+        strategy = f"S{n % 7 + 1}"
+        pair = f"{prefix}{guideline}-{strategy}-{n:04d}"
+        for language in languages:
+            openers = JA_OPENERS if language == "ja" else EN_OPENERS
+            follow = "もう少し詳しく教えてください。" if language == "ja" else "Could you go further?"
+            user_turns = [openers[n % 3].format(n=n)] + [follow] * (turns - 1)
+            rows.append(
+                {
+                    "id": f"{prefix}{guideline}-{strategy}-{language}-{n:04d}",
+                    "guideline_id": guideline,
+                    "strategy_id": strategy,
+                    "language": language,
+                    "turns": user_turns,
+                    "pair_id": pair,
+                }
+            )
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sim_url() -> Iterator[str]:
+    """A real simulated OpenAI-compatible server in its own process, shared by the session."""
+    with start_subprocess(SimConfig(judge_noise=0.6, judge_disagreement=0.03)) as process:
+        yield process.url
+
+
+@pytest.fixture
+def corpus_file(tmp_path: Path):
+    def make(count: int = 40, **options) -> Path:
+        return write_jsonl(tmp_path / "corpus.jsonl", synthetic_conversations(count, **options))
+
+    return make
