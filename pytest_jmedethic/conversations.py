@@ -182,15 +182,36 @@ def _rank(seed: int, key: str) -> str:
     return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
 
 
+def _cell_order(cells: list[tuple[str, str]], seed: int) -> list[tuple[str, str]]:
+    """Cells in visiting order: one per strategy in turn, each strategy starting its walk
+    through a seeded permutation of the guidelines at a different offset, so consecutive
+    cells differ in strategy and, as far as the corpus allows, in guideline."""
+    strategies = sorted({s for _, s in cells}, key=lambda s: _rank(seed, s))
+    guidelines = sorted({g for g, _ in cells}, key=lambda g: _rank(seed, g))
+    position = {g: i for i, g in enumerate(guidelines)}
+    step = max(1, len(guidelines) // max(1, len(strategies)))
+    walks = [
+        sorted(
+            (cell for cell in cells if cell[1] == strategy),
+            key=lambda cell, j=j: (position[cell[0]] - j * step) % len(guidelines),
+        )
+        for j, strategy in enumerate(strategies)
+    ]
+    longest = max((len(w) for w in walks), default=0)
+    return [walk[k] for k in range(longest) for walk in walks if k < len(walk)]
+
+
 def stratified_sample(
     conversations: Sequence[Conversation], size: int, seed: int
 ) -> list[Conversation]:
     """Pick ``size`` conversations spread as evenly as possible over guideline x strategy cells.
 
-    Cells are visited round-robin in a seeded order, and within a cell conversations are
-    ranked by a hash of their pair id, so a sampled Japanese conversation brings its English
-    translation with it when both languages are selected. The result keeps corpus order and
-    depends only on the inputs and the seed (identical on every xdist worker).
+    Cells are visited round-robin in an order that alternates strategies and rotates
+    guidelines (see ``_cell_order``), so even a small sample covers every strategy and many
+    guidelines. Within a cell conversations are ranked by a hash of their pair id, so a
+    sampled Japanese conversation brings its English translation with it when both languages
+    are selected. The result keeps corpus order and depends only on the inputs and the seed
+    (identical on every xdist worker).
     """
     if size >= len(conversations):
         return list(conversations)
@@ -203,7 +224,7 @@ def stratified_sample(
     for cell in cells.values():
         for members in cell.values():
             members.sort(key=lambda c: _rank(seed, c.pair_id or c.id))
-    order = sorted(cells, key=lambda key: _rank(seed, "/".join(key)))
+    order = _cell_order(list(cells), seed)
     picked: set[str] = set()
     depth = 0
     while len(picked) < size:

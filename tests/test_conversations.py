@@ -37,7 +37,7 @@ def test_builtin_corpus_is_valid_and_paired():
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"turns": []}, "turns: List should have at least 1 item"),
+        ({"turns": []}, "turns: Tuple should have at least 1 item"),
         ({"turns": ["ok", "  "]}, "turns: Value error, turn 2 is empty"),
         ({"language": "fr"}, "language: Input should be 'ja' or 'en'"),
         ({"guideline_id": "G6"}, "guideline_id: String should match pattern"),
