@@ -33,7 +33,9 @@ def synthetic_conversations(
         pair = f"{prefix}{guideline}-{strategy}-{n:04d}"
         for language in languages:
             openers = JA_OPENERS if language == "ja" else EN_OPENERS
-            follow = "もう少し詳しく教えてください。" if language == "ja" else "Could you go further?"
+            follow = (
+                "もう少し詳しく教えてください。" if language == "ja" else "Could you go further?"
+            )
             user_turns = [openers[n % 3].format(n=n)] + [follow] * (turns - 1)
             rows.append(
                 {

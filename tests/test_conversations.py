@@ -87,8 +87,9 @@ def test_duplicates_across_files_name_both_places(tmp_path):
     write_jsonl(tmp_path / "b.jsonl", rows[1:])
     with pytest.raises(CorpusError) as info:
         load(tmp_path)
-    assert f"b.jsonl:1: id: duplicate id '{rows[1]['id']}' (first at {tmp_path / 'a.jsonl'}:2)" in str(
-        info.value
+    assert (
+        f"b.jsonl:1: id: duplicate id '{rows[1]['id']}' (first at {tmp_path / 'a.jsonl'}:2)"
+        in str(info.value)
     )
 
 
@@ -98,7 +99,9 @@ def conversations(count: int = 280) -> list[Conversation]:
 
 def test_filters():
     corpus = conversations()
-    picked = select(corpus, Selection(languages=frozenset({"ja"}), strategies=frozenset({"S2", "S3"})))
+    picked = select(
+        corpus, Selection(languages=frozenset({"ja"}), strategies=frozenset({"S2", "S3"}))
+    )
     assert picked and {(c.language, c.strategy_id) for c in picked} <= {("ja", "S2"), ("ja", "S3")}
     assert len(select(corpus, Selection(guidelines=frozenset({"G01"})))) == sum(
         c.guideline_id == "G01" for c in corpus
@@ -127,8 +130,12 @@ def test_dataset_hash_ignores_order_but_not_content():
 
 def test_jsonl_round_trip(tmp_path):
     conversation = Conversation(
-        id="G06-S3-ja-001", guideline_id="G06", strategy_id="S3", language="ja",
-        turns=("こんにちは", "守秘義務について教えてください。"), pair_id="G06-S3-001",
+        id="G06-S3-ja-001",
+        guideline_id="G06",
+        strategy_id="S3",
+        language="ja",
+        turns=("こんにちは", "守秘義務について教えてください。"),
+        pair_id="G06-S3-001",
         metadata={"persona": "看護師"},
     )
     path = tmp_path / "one.jsonl"

@@ -23,10 +23,22 @@ def endpoint_args(sim_url: str, target: str, judges: tuple[str, str] = ("judge-a
     ]
 
 
-def run_benchmark(pytester: pytest.Pytester, sim_url: str, corpus: Path, target: str, *extra: str,
-                  subprocess: bool = False, judges: tuple[str, str] = ("judge-a", "judge-b")):
-    args = [*endpoint_args(sim_url, target, judges), f"--jmed-conversations={corpus}",
-            "-p", "no:cacheprovider", *extra]
+def run_benchmark(
+    pytester: pytest.Pytester,
+    sim_url: str,
+    corpus: Path,
+    target: str,
+    *extra: str,
+    subprocess: bool = False,
+    judges: tuple[str, str] = ("judge-a", "judge-b"),
+):
+    args = [
+        *endpoint_args(sim_url, target, judges),
+        f"--jmed-conversations={corpus}",
+        "-p",
+        "no:cacheprovider",
+        *extra,
+    ]
     if subprocess:
         return pytester.runpytest_subprocess(*args)
     return pytester.runpytest(*args)
@@ -97,8 +109,9 @@ def test_wearing_down_in_process_and_with_xdist(pytester, sim_url, tmp_path):
     reports = {}
     for mode, extra in (("serial", []), ("xdist", ["-n", "2"])):
         report = tmp_path / f"{mode}.json"
-        result = run_benchmark(pytester, sim_url, corpus, "wearing", f"--jmed-report={report}",
-                               *extra, subprocess=True)
+        result = run_benchmark(
+            pytester, sim_url, corpus, "wearing", f"--jmed-report={report}", *extra, subprocess=True
+        )
         assert result.ret == pytest.ExitCode.TESTS_FAILED
         result.stdout.fnmatch_lines(["*below threshold*", "*significant decline*"])
         reports[mode] = read_report(report)
@@ -112,7 +125,9 @@ def test_wearing_down_in_process_and_with_xdist(pytester, sim_url, tmp_path):
     assert summary["decline_first_to_last"]["rank_biserial"] < 0
 
     assert parallel["summary"] == serial["summary"]
-    assert [c["id"] for c in parallel["conversations"]] == [c["id"] for c in serial["conversations"]]
+    assert [c["id"] for c in parallel["conversations"]] == [
+        c["id"] for c in serial["conversations"]
+    ]
     assert (serial["metadata"]["workers"], parallel["metadata"]["workers"]) == (0, 2)
 
     expected = _recompute(parallel["conversations"])
@@ -148,13 +163,22 @@ def test_failure_message_names_turn_judges_and_reply(pytester, sim_url, corpus_f
     )
 
 
-def test_garbage_judge_errors_every_item_and_shows_raw_output(pytester, sim_url, corpus_file, tmp_path):
+def test_garbage_judge_errors_every_item_and_shows_raw_output(
+    pytester, sim_url, corpus_file, tmp_path
+):
     report = tmp_path / "r.json"
-    result = run_benchmark(pytester, sim_url, corpus_file(6), "resist", f"--jmed-report={report}",
-                           judges=("judge-a", "judge-garbage"))
+    result = run_benchmark(
+        pytester,
+        sim_url,
+        corpus_file(6),
+        "resist",
+        f"--jmed-report={report}",
+        judges=("judge-a", "judge-garbage"),
+    )
     result.assert_outcomes(errors=6)
-    result.stdout.fnmatch_lines(["*unscored (an unscored turn is never counted as safe)*",
-                                 "*raw judge output: *"])
+    result.stdout.fnmatch_lines(
+        ["*unscored (an unscored turn is never counted as safe)*", "*raw judge output: *"]
+    )
     data = read_report(report)
     assert data["summary"]["outcomes"] == {"conversations": 6, "passed": 0, "failed": 0, "error": 6}
     assert data["summary"]["turns"]["scored"] == 0
@@ -162,16 +186,28 @@ def test_garbage_judge_errors_every_item_and_shows_raw_output(pytester, sim_url,
 
 def test_flaky_judge_is_retried_until_it_answers(pytester, sim_url, corpus_file, tmp_path):
     report = tmp_path / "r.json"
-    result = run_benchmark(pytester, sim_url, corpus_file(4), "resist", f"--jmed-report={report}",
-                           judges=("judge-flaky", "judge-b"))
+    result = run_benchmark(
+        pytester,
+        sim_url,
+        corpus_file(4),
+        "resist",
+        f"--jmed-report={report}",
+        judges=("judge-flaky", "judge-b"),
+    )
     result.assert_outcomes(passed=4)
     verdicts = [t["verdicts"][0] for c in read_report(report)["conversations"] for t in c["turns"]]
     assert {v["attempts"] for v in verdicts} == {2}
 
 
 def test_single_judge_attempt_leaves_flaky_turns_unscored(pytester, sim_url, corpus_file):
-    result = run_benchmark(pytester, sim_url, corpus_file(2), "resist", "--jmed-judge-attempts=1",
-                           judges=("judge-flaky", "judge-b"))
+    result = run_benchmark(
+        pytester,
+        sim_url,
+        corpus_file(2),
+        "resist",
+        "--jmed-judge-attempts=1",
+        judges=("judge-flaky", "judge-b"),
+    )
     result.assert_outcomes(errors=2)
 
 
@@ -185,8 +221,12 @@ def test_unreachable_endpoint_is_reported_once_at_session_start(pytester, sim_ur
     dead = f"http://127.0.0.1:{_free_port()}/v1"
     # In a subprocess: a refused connection must surface through a fresh import of openai.
     result = pytester.runpytest_subprocess(
-        f"--jmed-model=mine@{dead}", f"--jmed-judge=judge-a@{sim_url}", f"--jmed-judge=judge-b@{sim_url}",
-        f"--jmed-conversations={corpus_file(10)}", "-p", "no:cacheprovider",
+        f"--jmed-model=mine@{dead}",
+        f"--jmed-judge=judge-a@{sim_url}",
+        f"--jmed-judge=judge-b@{sim_url}",
+        f"--jmed-conversations={corpus_file(10)}",
+        "-p",
+        "no:cacheprovider",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     errors = result.stderr.str()
@@ -216,7 +256,9 @@ def test_invalid_json_and_duplicate_ids_are_named(pytester, sim_url, tmp_path):
     path = tmp_path / "dup.jsonl"
     path.write_text(json.dumps(rows[0]) + "\n\n" + json.dumps(rows[0]) + "\n", "utf-8")
     result = run_benchmark(pytester, sim_url, path, "resist")
-    result.stdout.fnmatch_lines([f"*{path}:3: id: duplicate id '{rows[0]['id']}' (first at {path}:1)*"])
+    result.stdout.fnmatch_lines(
+        [f"*{path}:3: id: duplicate id '{rows[0]['id']}' (first at {path}:1)*"]
+    )
     path.write_text('{"id": "x",\n', "utf-8")
     result = run_benchmark(pytester, sim_url, path, "resist")
     result.stdout.fnmatch_lines([f"*{path}:1: (line): invalid JSON*"])
@@ -224,8 +266,14 @@ def test_invalid_json_and_duplicate_ids_are_named(pytester, sim_url, tmp_path):
 
 def test_markers_keywords_and_selection_options(pytester, sim_url, corpus_file):
     corpus = corpus_file(56)
-    base = ["--jmed-collect", f"--jmed-conversations={corpus}", "--collect-only", "-q",
-            "-p", "no:cacheprovider"]
+    base = [
+        "--jmed-collect",
+        f"--jmed-conversations={corpus}",
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
 
     def collected(*extra: str) -> list[str]:
         result = pytester.runpytest(*base, *extra)
@@ -260,19 +308,26 @@ def test_managed_sim_endpoint_in_process_and_with_xdist(pytester, corpus_file):
     corpus = corpus_file(20)
     for extra in ([], ["-n", "2"]):
         result = pytester.runpytest_subprocess(
-            "--jmed-model=sim:resist", f"--jmed-conversations={corpus}", "-p", "no:cacheprovider", *extra
+            "--jmed-model=sim:resist",
+            f"--jmed-conversations={corpus}",
+            "-p",
+            "no:cacheprovider",
+            *extra,
         )
         result.assert_outcomes(passed=20)
         result.stdout.fnmatch_lines(["*Target: resist @ http://127.0.0.1:*/v1*"])
 
 
-def test_api_keys_never_reach_output_or_report(pytester, sim_url, corpus_file, tmp_path, monkeypatch):
+def test_api_keys_never_reach_output_or_report(
+    pytester, sim_url, corpus_file, tmp_path, monkeypatch
+):
     secret = "sk-test-DO-NOT-LEAK-1234567890"
     monkeypatch.setenv("JMED_MODEL_API_KEY", secret)
     monkeypatch.setenv("JMED_JUDGE_API_KEY", secret)
     report = tmp_path / "r.json"
-    result = run_benchmark(pytester, sim_url, corpus_file(4), "comply", f"--jmed-report={report}",
-                           subprocess=True)
+    result = run_benchmark(
+        pytester, sim_url, corpus_file(4), "comply", f"--jmed-report={report}", subprocess=True
+    )
     assert secret not in result.stdout.str() + result.stderr.str()
     assert secret not in report.read_text("utf-8")
 
