@@ -43,11 +43,15 @@ def _decline(test: dict[str, Any]) -> str:
         return "Decline turn 1 -> last turn: no conversation with two scored turns"
     if test["pvalue"] is None:
         return f"Decline turn 1 -> last turn: no change to test (n={test['n_pairs']} pairs)"
-    verdict = "significant" if test["pvalue"] < SIGNIFICANCE else "not significant"
-    direction = "decline" if (test["median_difference"] or 0) < 0 else "change"
+    if test["pvalue"] >= SIGNIFICANCE:
+        verdict = "no significant change"
+    elif (test["rank_biserial"] or 0) < 0:
+        verdict = "significant decline"
+    else:
+        verdict = "significant rise"
     return (
         f"Decline turn 1 -> last turn: Wilcoxon W={_num(test['statistic'], 1)}, "
-        f"p={_p(test['pvalue'])} ({verdict} {direction}), "
+        f"p={_p(test['pvalue'])} ({verdict}), "
         f"rank-biserial r={_num(test['rank_biserial'])}, "
         f"median difference {_num(test['median_difference'])} (n={test['n_pairs']} pairs)"
     )

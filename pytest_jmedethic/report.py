@@ -64,7 +64,10 @@ def write_report(report: dict[str, Any], path: Path) -> None:
     """Write atomically, so an interrupted run never leaves half a report behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".jmedethic-", suffix=".json", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the report from CI users
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(report, stream, ensure_ascii=False, indent=1, allow_nan=False)
             stream.write("\n")
