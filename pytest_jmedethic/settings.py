@@ -120,7 +120,9 @@ def register(parser: pytest.Parser) -> None:
     for option in OPTIONS:
         flag = f"--jmed-{option.name}"
         dest = "jmed_" + option.name.replace("-", "_")
-        default_note = "" if option.default in (None, False) else f" (default: {option.default})"
+        default_note = (
+            "" if option.default is None or option.flag else f" (default: {option.default})"
+        )
         if option.flag:
             group.addoption(flag, action="store_true", default=None, dest=dest, help=option.help)
             parser.addini(dest, option.help, type="bool", default=option.default)

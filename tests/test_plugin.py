@@ -342,3 +342,39 @@ def test_bad_options_are_usage_errors(pytester, sim_url):
         result = pytester.runpytest(*args)
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert message in result.stderr.str()
+
+
+def test_settings_from_pyproject_ini(pytester, sim_url, corpus_file, tmp_path):
+    report = tmp_path / "ini.json"
+    pytester.makepyprojecttoml(
+        f"""
+        [tool.pytest.ini_options]
+        jmed_model = "resist@{sim_url}"
+        jmed_judge = ["judge-a@{sim_url}", "judge-b@{sim_url}"]
+        jmed_conversations = ["{corpus_file(8)}"]
+        jmed_thresholds = "7.5,7"
+        jmed_concurrency = "3"
+        jmed_language = ["ja"]
+        jmed_report = "{report}"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(
+        ["*thresholds turn 1 >= 7.5, turn 2+ >= 7; concurrency 3 per process*"]
+    )
+    metadata = read_report(report)["metadata"]
+    assert metadata["thresholds"] == "7.5,7" and metadata["concurrency_per_process"] == 3
+    assert metadata["selection"]["languages"] == ["ja"]
+    assert read_report(report)["summary"]["outcomes"]["conversations"] == 4
+    # The command line wins over the ini file.
+    result = pytester.runpytest("-p", "no:cacheprovider", "--jmed-thresholds=5", "--co")
+    result.stdout.fnmatch_lines(["*thresholds turn 1+ >= 5;*"])
+
+
+def test_readme_documents_every_option():
+    from pytest_jmedethic.settings import OPTIONS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    for option in OPTIONS:
+        assert f"`--jmed-{option.name}" in readme, option.name
+        assert f"`jmed_{option.name.replace('-', '_')}`" in readme, option.name
