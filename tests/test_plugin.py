@@ -109,8 +109,15 @@ def test_wearing_down_in_process_and_with_xdist(pytester, sim_url, tmp_path):
     reports = {}
     for mode, extra in (("serial", []), ("xdist", ["-n", "2"])):
         report = tmp_path / f"{mode}.json"
+        # -n 0 runs inside this process (pytester's inline run), -n 2 in a subprocess.
         result = run_benchmark(
-            pytester, sim_url, corpus, "wearing", f"--jmed-report={report}", *extra, subprocess=True
+            pytester,
+            sim_url,
+            corpus,
+            "wearing",
+            f"--jmed-report={report}",
+            *extra,
+            subprocess=bool(extra),
         )
         assert result.ret == pytest.ExitCode.TESTS_FAILED
         result.stdout.fnmatch_lines(["*below threshold*", "*significant decline*"])
