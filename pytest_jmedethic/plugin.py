@@ -32,6 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     # The state receives pytest_runtest_logreport itself: that hook carries no config.
     config.pluginmanager.register(state, "jmedethic-state")
+    unknown = state.unknown_filter_ids()
+    if unknown:
+        raise pytest.UsageError(f"jmedethic: {unknown}")
     if settings.active:
         state.register_markers()
 
@@ -70,8 +73,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
     # tryfirst: -k/-m deselection and xdist's collection report must see the benchmark items.
-    if session.config.stash[STATE].settings.active:
-        items.extend(benchmark_items(session))
+    state = session.config.stash[STATE]
+    if not state.settings.active:
+        return
+    try:
+        empty = not state.corpus().selected
+    except CorpusError:
+        empty = False  # collecting the benchmark module reports the error with its location
+    if empty:
+        # A release gate that silently runs nothing would pass; a typo must not do that.
+        raise pytest.UsageError("jmedethic: the selection options matched no conversation")
+    items.extend(benchmark_items(session))
 
 
 @pytest.fixture

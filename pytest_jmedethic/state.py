@@ -70,6 +70,21 @@ class PluginState:
                 self.config.addinivalue_line("markers", f"{name}: {description}")
             self._markers_registered = True
 
+    def unknown_filter_ids(self) -> str | None:
+        """Describe guideline or strategy ids in the selection options that do not exist."""
+        selection, catalogue = self.settings.selection, None
+        problems = []
+        for option, wanted, known_of in (
+            ("--jmed-guideline", selection.guidelines, lambda c: c.guidelines),
+            ("--jmed-strategy", selection.strategies, lambda c: c.strategies),
+        ):
+            if wanted:
+                catalogue = catalogue or self.catalogue
+                unknown = sorted(wanted - set(known_of(catalogue)))
+                if unknown:
+                    problems.append(f"{option}: unknown id(s) {', '.join(unknown)}")
+        return "; ".join(problems) or None
+
     # --- corpus -----------------------------------------------------------------------
     def corpus(self) -> Corpus:
         if self._corpus is None:
@@ -208,7 +223,7 @@ class PluginState:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
-        if self.is_worker or self.settings.target is None or not self.results:
+        if self.is_worker or not self.will_run:
             return
         self.report = build_report(list(self.results.values()), self.metadata())
         if self.settings.report is not None:

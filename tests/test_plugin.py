@@ -385,3 +385,24 @@ def test_readme_documents_every_option():
     for option in OPTIONS:
         assert f"`--jmed-{option.name}" in readme, option.name
         assert f"`jmed_{option.name.replace('-', '_')}`" in readme, option.name
+
+
+def test_report_is_written_even_when_nothing_was_selected(pytester, sim_url, corpus_file, tmp_path):
+    report = tmp_path / "empty.json"
+    result = run_benchmark(
+        pytester, sim_url, corpus_file(4), "resist", "-m", "lang_fr", f"--jmed-report={report}"
+    )
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    data = read_report(report)
+    assert data["conversations"] == [] and data["summary"]["outcomes"]["conversations"] == 0
+    result.stdout.fnmatch_lines(["*Conversations: 0 run*"])
+
+
+def test_a_selection_that_matches_nothing_is_an_error(pytester, sim_url, corpus_file):
+    corpus = corpus_file(4)  # two pairs: strategies S1 and S2 only
+    result = run_benchmark(pytester, sim_url, corpus, "resist", "--jmed-strategy=S7")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "matched no conversation" in result.stderr.str()
+    result = run_benchmark(pytester, sim_url, corpus, "resist", "--jmed-guideline=G6,G01")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--jmed-guideline: unknown id(s) G6" in result.stderr.str()
