@@ -14,7 +14,7 @@ import pytest
 
 from .catalogue import Catalogue, load_catalogue
 from .collection import Corpus, load_selected, marker_names
-from .conversations import Conversation
+from .conversations import Conversation, CorpusError
 from .endpoints import EndpointError, check_endpoint
 from .engine import Engine
 from .failures import unscored_error
@@ -214,10 +214,16 @@ class PluginState:
                 "sample": settings.selection.sample,
                 "seed": settings.selection.seed,
             },
-            "dataset": self.corpus().metadata(),
+            "dataset": self._dataset_metadata(),
             "concurrency_per_process": settings.concurrency,
             "workers": _worker_count(self.config),
         }
+
+    def _dataset_metadata(self) -> dict[str, Any]:
+        try:
+            return self.corpus().metadata()
+        except CorpusError as exc:  # already reported as a collection error
+            return {"error": str(exc)}
 
     def finish(self) -> None:
         if self._engine is not None:
