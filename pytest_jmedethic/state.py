@@ -29,6 +29,11 @@ STATE = pytest.StashKey["PluginState"]()
 RESULT_ATTRIBUTE = "jmedethic_result"
 _RESULT = pytest.StashKey[ConversationResult]()
 _SENT = pytest.StashKey[bool]()
+_ABORTED = (
+    pytest.ExitCode.INTERRUPTED,
+    pytest.ExitCode.INTERNAL_ERROR,
+    pytest.ExitCode.USAGE_ERROR,
+)
 NO_TARGET = (
     "no target model: pass --jmed-model=MODEL@BASE_URL (or sim:PROFILE) to run the benchmark"
 )
@@ -225,12 +230,14 @@ class PluginState:
         except CorpusError as exc:  # already reported as a collection error
             return {"error": str(exc)}
 
-    def finish(self) -> None:
+    def finish(self, exitstatus: int) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
         if self.is_worker or not self.will_run:
             return
+        if not self.results and exitstatus in _ABORTED:
+            return  # nothing ran (e.g. a collection error): an empty summary would only distract
         self.report = build_report(list(self.results.values()), self.metadata())
         if self.settings.report is not None:
             write_report(self.report, self.settings.report)
