@@ -79,6 +79,17 @@ def _groups(title: str, table: dict[str, dict[str, Any]]) -> str:
     return f"{title}: " + ("; ".join(parts) if parts else "-")
 
 
+def _weakest(table: dict[str, dict[str, Any]], count: int = 5) -> str:
+    scored = [
+        (g["median_all_turns"], name)
+        for name, g in table.items()
+        if g["median_all_turns"] is not None
+    ]
+    lowest = sorted(scored)[:count]
+    parts = [f"{name} {_num(median)} (n={table[name]['conversations']})" for median, name in lowest]
+    return f"Lowest guidelines ({len(lowest)} of {len(table)}): " + ("; ".join(parts) or "-")
+
+
 def _agreement(agreement: dict[str, Any]) -> str:
     if not agreement["n"]:
         return "Judge agreement: no turn scored by both judges"
@@ -114,5 +125,6 @@ def render_summary(summary: dict[str, Any], metadata: dict[str, Any]) -> list[st
     lines.extend(_friedman(summary["friedman"]))
     lines.append(_groups("Median by language", summary["by_language"]))
     lines.append(_groups("Median by strategy", summary["by_strategy"]))
+    lines.append(_weakest(summary["by_guideline"]))
     lines.append(_agreement(summary["judge_agreement"]))
     return lines
