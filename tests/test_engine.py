@@ -46,8 +46,10 @@ def slow_sim():
 def test_judges_of_a_turn_run_while_the_target_writes_the_next(slow_sim):
     (result,) = run(config(slow_sim.url), conversations(1))
     assert result.outcome == "passed"
-    # One conversation alone: target call i+1 overlaps both judge calls of turn i.
-    assert slow_sim.stats()["in_flight_peak"] == 3
+    # One conversation alone: target call i+1 overlaps both judge calls of turn i. Without
+    # pipelining the peak would be 2 (the two judges); judges of an earlier turn that are
+    # still finishing may briefly add to it.
+    assert 3 <= slow_sim.stats()["in_flight_peak"] <= 5
     assert slow_sim.stats()["requests_total"] == 9
 
 
