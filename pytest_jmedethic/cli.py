@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_arguments(sim)
     sim.set_defaults(handler=_sim)
 
+    corpus = commands.add_parser("corpus", help="build, count and validate conversations")
+    from . import cli_corpus
+
+    cli_corpus.add_arguments(corpus)
+
     report = commands.add_parser("report", help="recompute and print the summary of a JSON report")
     report.add_argument("path", type=Path, help="a report written by --jmed-report")
     report.add_argument("--json", action="store_true", help="print the summary as JSON")

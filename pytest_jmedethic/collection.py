@@ -16,14 +16,9 @@ from typing import Any
 import pytest
 
 from .catalogue import Catalogue
-from .conversations import (
-    Conversation,
-    builtin_corpus_dir,
-    dataset_hash,
-    load_corpus,
-    select,
-)
+from .conversations import Conversation, dataset_hash, select
 from .settings import Settings
+from .sources import gather
 
 BENCHMARK_NODEID = "jmedethic"
 BENCHMARK_FUNCTION = "test_safety"
@@ -32,13 +27,13 @@ ALL_MARKER = "jmedethic"
 
 @dataclass(frozen=True)
 class Corpus:
-    files: tuple[Path, ...]
+    sources: tuple[str, ...]
     total: int
     selected: tuple[Conversation, ...]
 
     def metadata(self) -> dict[str, Any]:
         return {
-            "files": [str(f) for f in self.files],
+            "sources": list(self.sources),
             "conversations_loaded": self.total,
             "conversations_selected": len(self.selected),
             "selection_hash": dataset_hash(self.selected),
@@ -46,13 +41,12 @@ class Corpus:
 
 
 def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:
-    paths = list(settings.corpus_paths)
-    if settings.use_builtin:
-        paths.insert(0, builtin_corpus_dir())
-    loaded = load_corpus(paths, catalogue)
-    conversations = [entry.conversation for entry in loaded]
-    files = tuple(dict.fromkeys(entry.path for entry in loaded))
-    return Corpus(files, len(conversations), tuple(select(conversations, settings.selection)))
+    conversations, described = gather(
+        settings.corpus_sources, settings.root, catalogue, settings.field_map
+    )
+    return Corpus(
+        tuple(described), len(conversations), tuple(select(conversations, settings.selection))
+    )
 
 
 def marker_names(catalogue: Catalogue) -> list[tuple[str, str]]:

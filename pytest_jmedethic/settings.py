@@ -18,7 +18,6 @@ from .engine import RunConfig, TargetSettings
 from .judging import JudgeSettings
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
-BUILTIN_CORPUS = "builtin"
 JUDGE_FORMATS = ("none", "json_object", "json_schema")
 
 
@@ -43,11 +42,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "conversations",
-        "JSON Lines file or directory of conversations; replaces the built-in "
-        "corpus unless 'builtin' is also given",
+        "where conversations come from: a JSON Lines file or directory, 'builtin', 'full' "
+        "(the built 50,000), or jmedethicbench:PATH (the published release); default builtin",
         multiple=True,
-        metavar="PATH",
+        metavar="SOURCE",
     ),
+    Option("field-map", "JSON file mapping the published release's fields to ours", metavar="PATH"),
     Option(
         "language", "only these languages (ja, en; comma-separated)", multiple=True, metavar="LANG"
     ),
@@ -178,8 +178,9 @@ def _read(config: pytest.Config, option: Option) -> Any:
 class Settings:
     target: EndpointSpec | None
     judges: tuple[EndpointSpec, ...]
-    corpus_paths: tuple[Path, ...]  # empty with use_builtin means the built-in corpus only
-    use_builtin: bool
+    corpus_sources: tuple[str, ...]  # see sources.py
+    root: Path  # relative paths in options are relative to where pytest was started
+    field_map: Path | None
     selection: Selection
     thresholds: Thresholds
     concurrency: int
@@ -264,13 +265,13 @@ def load_settings(config: pytest.Config) -> Settings:
     _positive("timeout", raw["timeout"], 0.001)
     if raw["sample"] is not None:
         _positive("sample", raw["sample"])
-    paths = [p for p in raw["conversations"] if p != BUILTIN_CORPUS]
     root = Path(config.invocation_params.dir)
     return Settings(
         target=target,
         judges=judges,
-        corpus_paths=tuple(root / p for p in paths),
-        use_builtin=not paths or BUILTIN_CORPUS in raw["conversations"],
+        corpus_sources=tuple(raw["conversations"]) or ("builtin",),
+        root=root,
+        field_map=root / raw["field-map"] if raw["field-map"] else None,
         selection=Selection(
             languages=languages,
             guidelines=frozenset(raw["guideline"]),
