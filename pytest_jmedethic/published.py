@@ -134,8 +134,10 @@ def _records(path: Path, mapping: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(location, record) pairs from a JSON array/object file or a JSON Lines file."""
     text = path.read_text("utf-8")
     try:
-        data = json.loads(text)
+        data = None if path.suffix == ".jsonl" else json.loads(text)
     except json.JSONDecodeError:
+        data = None
+    if data is None:
         for lineno, line in enumerate(text.splitlines(), start=1):
             if line.strip():
                 try:
@@ -144,7 +146,8 @@ def _records(path: Path, mapping: dict[str, Any]) -> Iterator[tuple[str, Any]]:
                     raise CorpusError(f"{path}:{lineno}: (line): invalid JSON: {exc.msg}") from None
         return
     if isinstance(data, dict):
-        data = _lookup(data, mapping["records"])
+        held = _lookup(data, mapping["records"])
+        data = held if held is not None else [data]
     if not isinstance(data, list):
         raise CorpusError(f"{path}: expected a list of conversations (or an object holding one)")
     for index, record in enumerate(data):

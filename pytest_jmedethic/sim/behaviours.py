@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any, Literal
 
+from .attacker import attacker, attacker_flaky, attacker_garbage
 from .config import SimConfig
 from .phrases import GARBAGE, MARKERS, RATIONALES, REPLIES, Kind, Language
 
 Message = Mapping[str, Any]
-Role = Literal["target", "judge"]
+Role = Literal["target", "judge", "attacker"]
 Responder = Callable[[SimConfig, str, Sequence[Message]], str]
 
 _JAPANESE = re.compile(
@@ -237,6 +238,9 @@ MODELS: dict[str, Behaviour] = {
     "judge-flaky": Behaviour(
         "judge", _flaky, "answers prose on the first attempt, a valid verdict on a retry"
     ),
+    "attacker": Behaviour("attacker", attacker, "writes conversations from the corpus blocks"),
+    "attacker-garbage": Behaviour("attacker", attacker_garbage, "never answers usable JSON"),
+    "attacker-flaky": Behaviour("attacker", attacker_flaky, "answers usable JSON only on a retry"),
 }
 
 
