@@ -100,7 +100,7 @@ def test_a_cell_is_independent_of_the_corpus_size(small_world):
 
 def test_too_small_blocks_for_the_size_is_a_clear_error(small_world):
     catalogue, strategies, guidelines = small_world
-    with pytest.raises(BuildError, match="cannot find .* distinct recipes"):
+    with pytest.raises(BuildError, match=r"cannot find .* distinct recipes"):
         list(build(6 * 2 * 100_000, 0, catalogue, strategies, guidelines))
 
 
