@@ -5,6 +5,7 @@ No I/O beyond reading the corpus files. Errors name ``FILE:LINE: field: what is 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections import defaultdict
@@ -69,7 +70,10 @@ def _describe(error: ValidationError) -> str:
 def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[LoadedConversation]:
     """Stream and validate one JSON Lines file; blank lines are allowed."""
     try:
-        handle = path.open("r", encoding="utf-8")
+        if path.suffix == ".gz":
+            handle = gzip.open(path, "rt", encoding="utf-8")
+        else:
+            handle = path.open("r", encoding="utf-8")
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with handle:
@@ -83,6 +87,8 @@ def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[Loaded
             raise CorpusError(
                 f"{path}:{lineno + 1}: (line): not UTF-8 text ({exc.reason})"
             ) from None
+        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+            raise CorpusError(f"{path}:{lineno + 1}: (line): cannot read: {exc}") from None
 
 
 def _parse_line(raw: str, path: Path, lineno: int, catalogue: Catalogue | None) -> Conversation:
@@ -117,7 +123,7 @@ def corpus_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.jsonl")))
+            files.extend(sorted([*path.rglob("*.jsonl"), *path.rglob("*.jsonl.gz")]))
         elif path.exists():
             files.append(path)
         else:
