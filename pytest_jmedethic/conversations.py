@@ -71,7 +71,7 @@ def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[Loaded
     """Stream and validate one JSON Lines file; blank lines are allowed."""
     try:
         if path.suffix == ".gz":
-            handle = gzip.open(path, "rt", encoding="utf-8")
+            handle = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115 - closed below
         else:
             handle = path.open("r", encoding="utf-8")
     except OSError as exc:
