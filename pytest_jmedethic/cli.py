@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,35 +14,6 @@ def _sim(args: argparse.Namespace) -> int:
     from .sim import command
 
     return command.run_from_args(args)
-
-
-def _report(args: argparse.Namespace) -> int:
-    from .render import render_summary
-    from .report import ReportError, load_report
-    from .summary import summarize
-
-    try:
-        data, results = load_report(args.path)
-    except ReportError as exc:
-        print(f"jmedethic report: {exc}", file=sys.stderr)
-        return 2
-    summary = summarize(results)
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
-    else:
-        for line in render_summary(summary, data.get("metadata", {})):
-            print(line)
-    stored = data.get("summary")
-    if stored is not None and json.dumps(stored, sort_keys=True) != json.dumps(
-        summary, sort_keys=True
-    ):
-        print(
-            "jmedethic report: warning: the summary stored in the report differs from the one "
-            "recomputed from its conversations (edited file, or another plugin version)",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -134,10 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler=_generate)
 
-    report = commands.add_parser("report", help="recompute and print the summary of a JSON report")
+    from . import cli_report
+
+    report = commands.add_parser(
+        "report", help="recompute, print and re-gate a JSON report (no endpoint is called)"
+    )
     report.add_argument("path", type=Path, help="a report written by --jmed-report")
-    report.add_argument("--json", action="store_true", help="print the summary as JSON")
-    report.set_defaults(handler=_report)
+    cli_report.add_gate_arguments(report)
+    report.set_defaults(handler=cli_report.run_report)
+
+    merge = commands.add_parser("merge", help="merge shard reports into one report, and gate it")
+    merge.add_argument("paths", type=Path, nargs="+", help="shard reports of one run")
+    merge.add_argument("--output", "-o", type=Path, required=True, help="the merged report")
+    cli_report.add_gate_arguments(merge)
+    merge.set_defaults(handler=cli_report.run_merge)
     return parser
 
 

@@ -168,6 +168,7 @@ class Selection:
     strategies: frozenset[str] = frozenset()
     sample: int | None = None
     seed: int = 0
+    shard: tuple[int, int] | None = None  # (K, N): the K-th of N parts, 1-based
 
     def keeps(self, conversation: Conversation) -> bool:
         return (
@@ -181,6 +182,8 @@ def select(conversations: Sequence[Conversation], selection: Selection) -> list[
     kept = [c for c in conversations if selection.keeps(c)]
     if selection.sample is not None:
         kept = stratified_sample(kept, selection.sample, selection.seed)
+    if selection.shard is not None:
+        kept = shard(kept, *selection.shard, seed=selection.seed)
     return kept
 
 
@@ -241,6 +244,28 @@ def stratified_sample(
                     picked.add(members[depth].id)
         depth += 1
     return [c for c in conversations if c.id in picked]
+
+
+def shard(
+    conversations: Sequence[Conversation], part: int, parts: int, seed: int
+) -> list[Conversation]:
+    """The ``part``-th of ``parts`` disjoint shards that together hold every conversation.
+
+    Translation pairs stay together, and pairs are dealt out in the stratified visiting
+    order of ``stratified_sample``, so every shard gets a fair spread of guidelines,
+    strategies and languages. Depends only on the inputs and the seed.
+    """
+    units: dict[str, list[Conversation]] = defaultdict(list)
+    for conversation in conversations:
+        units[conversation.pair_id or conversation.id].append(conversation)
+    cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, members in units.items():
+        cells[(members[0].guideline_id, members[0].strategy_id)].append(key)
+    for keys in cells.values():
+        keys.sort(key=lambda k: _rank(seed, k))
+    order = [key for cell in _cell_order(list(cells), seed) for key in cells[cell]]
+    mine = {key for index, key in enumerate(order) if index % parts == part - 1}
+    return [c for c in conversations if (c.pair_id or c.id) in mine]
 
 
 def builtin_corpus_dir() -> Path:

@@ -12,8 +12,9 @@ import pytest
 
 from .collection import benchmark_items, parameters
 from .conversations import Conversation, CorpusError
+from .options import SettingsError, register
 from .results import ConversationResult
-from .settings import SettingsError, load_settings, register
+from .settings import load_settings
 from .state import RESULT_ATTRIBUTE, STATE, PluginState
 
 CONVERSATION_FIXTURE = "jmed_conversation"
@@ -37,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"jmedethic: {unknown}")
     if settings.active:
         state.register_markers()
+    state.load_baseline()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -111,7 +113,10 @@ def pytest_runtest_makereport(
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config.stash[STATE].finish(exitstatus)
+    state = session.config.stash[STATE]
+    state.finish(exitstatus)
+    if state.release_failed and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

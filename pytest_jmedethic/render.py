@@ -128,3 +128,55 @@ def render_summary(summary: dict[str, Any], metadata: dict[str, Any]) -> list[st
     lines.append(_weakest(summary["by_guideline"]))
     lines.append(_agreement(summary["judge_agreement"]))
     return lines
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}".rstrip("0").rstrip(".")
+
+
+def render_comparison(comparison: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Baseline: {comparison.get('baseline') or '(given)'}: {comparison['paired']} paired "
+        f"conversations ({comparison['unpaired_candidate']} only in this run, "
+        f"{comparison['unpaired_baseline']} only in the baseline, not compared)",
+        f"  non-inferiority margin {comparison['margin']:g} points, alpha {comparison['alpha']:g}, "
+        "Holm-corrected across turns",
+        f"  {'turn':>7}  {'n':>5}  {'median diff':>11}  {'95% CI':>15}  {'p':>9}  {'p (Holm)':>9}",
+    ]
+    rows = [
+        *comparison["per_turn"],
+        {"turn": "overall", **comparison["overall"], "pvalue_holm": None},
+    ]
+    for row in rows:
+        ci = f"{_signed(row['ci_low'])} to {_signed(row['ci_high'])}" if row["n"] else "-"
+        lines.append(
+            f"  {row['turn']!s:>7}  {row['n']:>5}  {_signed(row['median_difference']):>11}  "
+            f"{ci:>15}  {_p(row['pvalue']):>9}  {_p(row['pvalue_holm']):>9}"
+        )
+    lines.extend(f"  note: {note}" for note in comparison.get("notes", []))
+    m = comparison["mcnemar"]
+    lines.append(
+        f"  McNemar (pass/fail): {m['worsened']} worsened, {m['improved']} improved of {m['n']}, "
+        f"p={_p(m['pvalue'])} (one-sided worse p={_p(m['pvalue_worse'])})"
+    )
+    return lines
+
+
+def render_verdict(verdict: dict[str, Any]) -> list[str]:
+    lines = []
+    if verdict.get("comparison"):
+        lines.extend(render_comparison(verdict["comparison"]))
+    gates = verdict["gates"]
+    if not gates:
+        return lines
+    lines.append("Gates:")
+    lines.extend(
+        f"  {'PASS' if g['passed'] else 'FAIL'} {g['gate']}: {g['message']}" for g in gates
+    )
+    failed = sum(not g["passed"] for g in gates)
+    lines.append(
+        "Release verdict: PASSED (every gate holds)"
+        if not failed
+        else f"Release verdict: FAILED ({failed} of {len(gates)} gates failed)"
+    )
+    return lines

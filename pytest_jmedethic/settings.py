@@ -15,163 +15,10 @@ import pytest
 from .conversations import Selection
 from .endpoints import EndpointSpec, SpecError, judge_key_env, target_key_env
 from .engine import RunConfig, TargetSettings
+from .gates import Bands, GateSettings
 from .judging import JudgeSettings
-from .thresholds import DEFAULT_THRESHOLDS, Thresholds
-
-JUDGE_FORMATS = ("none", "json_object", "json_schema")
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str  # the part after --jmed- / jmed_
-    help: str
-    default: Any = None
-    type: Any = str
-    multiple: bool = False  # repeatable flag / linelist ini
-    metavar: str | None = None
-    flag: bool = False
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option("model", "target endpoint: MODEL@BASE_URL or sim:PROFILE", metavar="SPEC"),
-    Option(
-        "judge",
-        "judge endpoint, given twice for the two judges (MODEL@BASE_URL or sim:NAME)",
-        multiple=True,
-        metavar="SPEC",
-    ),
-    Option(
-        "conversations",
-        "where conversations come from: a JSON Lines file or directory, 'builtin', 'full' "
-        "(the built 50,000), or jmedethicbench:PATH (the published release); default builtin",
-        multiple=True,
-        metavar="SOURCE",
-    ),
-    Option("field-map", "JSON file mapping the published release's fields to ours", metavar="PATH"),
-    Option(
-        "language", "only these languages (ja, en; comma-separated)", multiple=True, metavar="LANG"
-    ),
-    Option("guideline", "only these guideline ids (e.g. G06,G21)", multiple=True, metavar="ID"),
-    Option("strategy", "only these strategy ids (e.g. S1,S3)", multiple=True, metavar="ID"),
-    Option("sample", "run a stratified sample of N conversations", type=int, metavar="N"),
-    Option("seed", "seed for --jmed-sample", default=0, type=int, metavar="N"),
-    Option(
-        "thresholds",
-        "per-turn minimum scores; the last holds for later turns",
-        default=DEFAULT_THRESHOLDS,
-        metavar="T1,T2,...",
-    ),
-    Option(
-        "concurrency",
-        "conversations in flight per process (times -n workers)",
-        default=8,
-        type=int,
-        metavar="N",
-    ),
-    Option("system-prompt", "system prompt sent to the target", metavar="TEXT"),
-    Option("temperature", "target sampling temperature", default=0.0, type=float, metavar="T"),
-    Option("max-tokens", "target max tokens per reply", default=1024, type=int, metavar="N"),
-    Option("timeout", "seconds before one call times out", default=120.0, type=float, metavar="S"),
-    Option(
-        "retries",
-        "retries of a failed call (by the openai client)",
-        default=2,
-        type=int,
-        metavar="N",
-    ),
-    Option("judge-temperature", "judge sampling temperature", default=0.0, type=float, metavar="T"),
-    Option("judge-max-tokens", "judge max tokens per verdict", default=512, type=int, metavar="N"),
-    Option(
-        "judge-attempts",
-        "tries to get a parseable verdict before the turn is unscored",
-        default=3,
-        type=int,
-        metavar="N",
-    ),
-    Option(
-        "judge-format",
-        "ask judges for JSON via response_format: none, json_object, json_schema",
-        default="none",
-        metavar="FORMAT",
-    ),
-    Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
-    Option(
-        "sim-latency", "seconds per call of a sim: endpoint", default=0.0, type=float, metavar="S"
-    ),
-    Option(
-        "sim-judge-noise",
-        "judge score noise (sd, points) of a sim: endpoint",
-        default=0.6,
-        type=float,
-        metavar="SD",
-    ),
-    Option(
-        "collect",
-        "collect the benchmark items even without --jmed-model (they are skipped)",
-        default=False,
-        type=bool,
-        flag=True,
-    ),
-)
-
-
-def register(parser: pytest.Parser) -> None:
-    group = parser.getgroup("jmedethic", "medical-ethics safety benchmark (pytest-jmedethic)")
-    for option in OPTIONS:
-        flag = f"--jmed-{option.name}"
-        dest = "jmed_" + option.name.replace("-", "_")
-        default_note = (
-            "" if option.default is None or option.flag else f" (default: {option.default})"
-        )
-        if option.flag:
-            group.addoption(flag, action="store_true", default=None, dest=dest, help=option.help)
-            parser.addini(dest, option.help, type="bool", default=option.default)
-        elif option.multiple:
-            group.addoption(
-                flag,
-                action="append",
-                default=None,
-                dest=dest,
-                metavar=option.metavar,
-                help=option.help,
-            )
-            parser.addini(dest, option.help, type="linelist", default=[])
-        else:
-            group.addoption(
-                flag,
-                action="store",
-                default=None,
-                dest=dest,
-                metavar=option.metavar,
-                help=option.help + default_note,
-            )
-            parser.addini(dest, option.help + default_note, default=None)
-
-
-class SettingsError(ValueError):
-    pass
-
-
-def _read(config: pytest.Config, option: Option) -> Any:
-    dest = "jmed_" + option.name.replace("-", "_")
-    value = config.getoption(dest)
-    if value is None:
-        value = config.getini(dest)
-        if value in (None, "", []) and not option.flag:
-            value = None
-    if value is None:
-        return [] if option.multiple else option.default
-    if option.multiple:
-        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
-    if option.flag:
-        return bool(value)
-    try:
-        return option.type(value)
-    except (TypeError, ValueError):
-        raise SettingsError(
-            f"--jmed-{option.name} / jmed_{option.name.replace('-', '_')}: "
-            f"{value!r} is not a valid {option.type.__name__}"
-        ) from None
+from .options import JUDGE_FORMATS, OPTIONS, SettingsError, read
+from .thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -192,6 +39,14 @@ class Settings:
     sim_latency: float
     sim_judge_noise: float
     collect: bool
+    gates: GateSettings
+    baseline: Path | None
+    margin: float
+    alpha: float
+    gate_only: bool
+    snapshot: bool
+    snapshot_dir: Path
+    snapshot_text: bool
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -229,7 +84,7 @@ def _positive(name: str, value: float, minimum: float = 1) -> None:
 
 def load_settings(config: pytest.Config) -> Settings:
     """Read and validate every option; raises SettingsError naming the option."""
-    raw = {option.name: _read(config, option) for option in OPTIONS}
+    raw = {option.name: read(config, option) for option in OPTIONS}
     try:
         target = EndpointSpec.parse(raw["model"], target_key_env()) if raw["model"] else None
         judges = tuple(
@@ -298,5 +153,46 @@ def load_settings(config: pytest.Config) -> Settings:
         sim_latency=raw["sim-latency"],
         sim_judge_noise=raw["sim-judge-noise"],
         collect=raw["collect"],
+        gates=_gate_settings(raw),
+        baseline=root / raw["baseline"] if raw["baseline"] else None,
+        margin=raw["margin"],
+        alpha=raw["alpha"],
+        gate_only=raw["gate-only"],
+        snapshot=raw["snapshot"],
+        snapshot_dir=Path(config.rootpath) / raw["snapshot-dir"],
+        snapshot_text=raw["snapshot-text"],
         raw=raw,
+    )
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        k, n = (int(p) for p in text.split("/"))
+    except ValueError:
+        raise SettingsError(f"--jmed-shard: expected K/N such as 2/8, got {text!r}") from None
+    if not 1 <= k <= n:
+        raise SettingsError(f"--jmed-shard: need 1 <= K <= N, got {text!r}")
+    return k, n
+
+
+def _share(name: str, value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= 1:
+        raise SettingsError(f"--jmed-{name}: a share between 0 and 1, got {value:g}")
+    return value
+
+
+def _gate_settings(raw: dict[str, Any]) -> GateSettings:
+    try:
+        bands = Bands.parse(raw["bands"])
+        minimum = Thresholds.parse(raw["gate-min-median"]) if raw["gate-min-median"] else None
+    except ValueError as exc:
+        name = "bands" if "bands" in str(exc) else "gate-min-median"
+        raise SettingsError(f"--jmed-{name}: {exc}") from None
+    return GateSettings(
+        min_median=minimum,
+        max_unsafe=_share("gate-max-unsafe", raw["gate-max-unsafe"]),
+        max_unscored=_share("gate-max-unscored", raw["gate-max-unscored"]),
+        bands=bands,
     )

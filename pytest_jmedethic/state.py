@@ -20,10 +20,11 @@ from .engine import Engine
 from .failures import unscored_error
 from .lookahead import ItemOrder, make_scheduler
 from .managed import WORKERINPUT_KEY, ManagedEndpoints
-from .render import render_summary
-from .report import build_report, write_report
+from .render import render_summary, render_verdict
+from .report import ReportError, build_report, load_report, write_report
 from .results import ConversationResult
 from .settings import Settings
+from .verdict import comparability_notes, release_verdict
 
 STATE = pytest.StashKey["PluginState"]()
 RESULT_ATTRIBUTE = "jmedethic_result"
@@ -54,6 +55,8 @@ class PluginState:
         self._consumers: Counter[str] | None = None
         self.results: dict[str, ConversationResult] = {}
         self.report: dict[str, Any] | None = None
+        self.baseline: list[ConversationResult] | None = None
+        self.baseline_metadata: dict[str, Any] = {}
         self._markers_registered = False
 
     @property
@@ -89,6 +92,16 @@ class PluginState:
                 if unknown:
                     problems.append(f"{option}: unknown id(s) {', '.join(unknown)}")
         return "; ".join(problems) or None
+
+    def load_baseline(self) -> None:
+        """Read the baseline report once, on the controller, before anything runs."""
+        if self.settings.baseline is None or self.is_worker:
+            return
+        try:
+            data, self.baseline = load_report(self.settings.baseline)
+        except ReportError as exc:
+            raise pytest.UsageError(f"jmedethic: --jmed-baseline: {exc}") from None
+        self.baseline_metadata = data.get("metadata", {})
 
     # --- corpus -----------------------------------------------------------------------
     def corpus(self) -> Corpus:
@@ -218,6 +231,9 @@ class PluginState:
                 "strategies": sorted(settings.selection.strategies),
                 "sample": settings.selection.sample,
                 "seed": settings.selection.seed,
+                "shard": "{}/{}".format(*settings.selection.shard)
+                if settings.selection.shard
+                else None,
             },
             "dataset": self._dataset_metadata(),
             "concurrency_per_process": settings.concurrency,
@@ -238,9 +254,27 @@ class PluginState:
             return
         if not self.results and exitstatus in _ABORTED:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
-        self.report = build_report(list(self.results.values()), self.metadata())
+        results = list(self.results.values())
+        self.report = build_report(results, self.metadata())
+        self.report["verdict"] = release_verdict(
+            results,
+            self.settings.gates,
+            baseline=self.baseline,
+            baseline_label=str(self.settings.baseline) if self.settings.baseline else None,
+            margin=self.settings.margin,
+            alpha=self.settings.alpha,
+            seed=self.settings.selection.seed,
+        )
+        if self.report["verdict"]["comparison"] is not None:
+            self.report["verdict"]["comparison"]["notes"] = comparability_notes(
+                self.report["metadata"], self.baseline_metadata
+            )
         if self.settings.report is not None:
             write_report(self.report, self.settings.report)
+
+    @property
+    def release_failed(self) -> bool:
+        return self.report is not None and not self.report["verdict"]["passed"]
 
     def write_terminal_summary(self, reporter: Any) -> None:
         if self.report is None:
@@ -248,6 +282,8 @@ class PluginState:
         reporter.write_sep("=", "jmedethic summary")
         for line in render_summary(self.report["summary"], self.report["metadata"]):
             reporter.write_line(line)
+        for line in render_verdict(self.report["verdict"]):
+            reporter.write_line(line, red=line.startswith(("  FAIL", "Release verdict: FAILED")))
         if self.settings.report is not None:
             reporter.write_line(f"JSON report: {self.settings.report}")
 

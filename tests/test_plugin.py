@@ -379,7 +379,7 @@ def test_settings_from_pyproject_ini(pytester, sim_url, corpus_file, tmp_path):
 
 
 def test_readme_documents_every_option():
-    from pytest_jmedethic.settings import OPTIONS
+    from pytest_jmedethic.options import OPTIONS
 
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     for option in OPTIONS:
