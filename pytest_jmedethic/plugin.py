@@ -99,6 +99,12 @@ def jmed_result(
     return request.config.stash[STATE].result_for(request.node, jmed_conversation)
 
 
+@pytest.fixture
+def jmed_enforce_thresholds(request: pytest.FixtureRequest) -> bool:
+    """False with ``--jmed-gate-only``: then only the session gates decide."""
+    return not request.config.stash[STATE].settings.gate_only
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

@@ -133,6 +133,7 @@ def load_settings(config: pytest.Config) -> Settings:
             strategies=frozenset(raw["strategy"]),
             sample=raw["sample"],
             seed=raw["seed"],
+            shard=_shard(raw["shard"]),
         ),
         thresholds=thresholds,
         concurrency=raw["concurrency"],
