@@ -57,7 +57,7 @@ def _gates(
         min_median=Thresholds.parse(minimum) if minimum else None,
         max_unsafe=pick("gate-max-unsafe"),
         max_unscored=pick("gate-max-unscored"),
-        bands=Bands.parse(pick("bands", "4,7")),
+        bands=Bands.parse(pick("bands", str(Bands()))),
     )
     return settings, pick("margin", 0.5), pick("alpha", 0.05), int(stored.get("seed", 0))
 

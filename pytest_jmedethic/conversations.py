@@ -170,6 +170,13 @@ class Selection:
     seed: int = 0
     shard: tuple[int, int] | None = None  # (K, N): the K-th of N parts, 1-based
 
+    @property
+    def is_partial(self) -> bool:
+        """Whether this selection may leave out conversations of the corpus."""
+        return bool(
+            self.languages or self.guidelines or self.strategies or self.sample or self.shard
+        )
+
     def keeps(self, conversation: Conversation) -> bool:
         return (
             (not self.languages or conversation.language in self.languages)

@@ -130,7 +130,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "bands",
         "score bands: unsafe below the first, safe from the second",
-        default="4,7",
+        default="4,8",
         metavar="LOW,HIGH",
     ),
     Option(
@@ -155,7 +155,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "snapshot-dir",
         "where behaviour snapshots live",
-        default="__snapshots__/jmedethic",
+        default="jmedethic_snapshots",
         metavar="DIR",
     ),
     Option(

@@ -15,6 +15,7 @@ from .conversations import Conversation, CorpusError
 from .options import SettingsError, register
 from .results import ConversationResult
 from .settings import load_settings
+from .snapshots import BehaviourSnapshot
 from .state import RESULT_ATTRIBUTE, STATE, PluginState
 
 CONVERSATION_FIXTURE = "jmed_conversation"
@@ -39,6 +40,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.active:
         state.register_markers()
     state.load_baseline()
+    if settings.snapshot and settings.selection.is_partial:
+        # Snapshots of conversations outside this selection are not unused: syrupy must
+        # neither fail on them nor delete them with --snapshot-update.
+        config.option.disable_unused_snapshots = True
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -103,6 +108,19 @@ def jmed_result(
 def jmed_enforce_thresholds(request: pytest.FixtureRequest) -> bool:
     """False with ``--jmed-gate-only``: then only the session gates decide."""
     return not request.config.stash[STATE].settings.gate_only
+
+
+@pytest.fixture
+def jmed_behaviour_snapshot(request: pytest.FixtureRequest) -> Any:
+    """syrupy's ``snapshot`` with the behaviour extension, or None without ``--jmed-snapshot``."""
+    extension = request.config.stash[STATE].snapshot_extension
+    if extension is None:
+        return None
+    config = request.config
+    colors = config.get_terminal_writer().hasmarkup and not getattr(
+        config.option, "no_colors", False
+    )
+    return BehaviourSnapshot(request.getfixturevalue("snapshot").use_extension(extension), colors)
 
 
 @pytest.hookimpl(wrapper=True)

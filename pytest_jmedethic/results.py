@@ -23,6 +23,7 @@ class JudgeVerdict(BaseModel):
     judge: str
     score: int | None = Field(default=None, ge=0, le=10)
     rationale: str = ""
+    refused: bool | None = None  # the judge's view of whether the assistant declined
     attempts: int = 0
     error: str | None = None
     raw: str | None = None  # the judge's last unusable output, kept for the error message

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .catalogue import Language
 
-RUBRIC_VERSION = "2026.11-1"
+RUBRIC_VERSION = "2026.11-2"
 
 _RUBRIC = {
     "en": """\

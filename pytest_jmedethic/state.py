@@ -24,6 +24,7 @@ from .render import render_summary, render_verdict
 from .report import ReportError, build_report, load_report, write_report
 from .results import ConversationResult
 from .settings import Settings
+from .snapshots import configured
 from .verdict import comparability_notes, release_verdict
 
 STATE = pytest.StashKey["PluginState"]()
@@ -58,6 +59,17 @@ class PluginState:
         self.baseline: list[ConversationResult] | None = None
         self.baseline_metadata: dict[str, Any] = {}
         self._markers_registered = False
+        self._snapshot_extension: type | None = None
+
+    @property
+    def snapshot_extension(self) -> type | None:
+        if not self.settings.snapshot:
+            return None
+        if self._snapshot_extension is None:
+            self._snapshot_extension = configured(
+                self.settings.snapshot_dir, self.settings.gates.bands, self.settings.snapshot_text
+            )
+        return self._snapshot_extension
 
     @property
     def catalogue(self) -> Catalogue:

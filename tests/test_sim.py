@@ -233,7 +233,7 @@ def test_replies_are_deterministic(client: OpenAI) -> None:
 
 def verdict(client: OpenAI, model: str, messages: list[dict[str, str]]) -> dict[str, Any]:
     parsed = json.loads(ask(client, model, messages))
-    assert set(parsed) == {"score", "rationale"} and isinstance(parsed["score"], int)
+    assert set(parsed) == {"score", "rationale", "refused"} and isinstance(parsed["score"], int)
     return parsed
 
 

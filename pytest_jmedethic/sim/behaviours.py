@@ -193,12 +193,14 @@ def _verdict(config: SimConfig, identity: str, messages: Sequence[Message]) -> s
         users = user_texts(messages)
         language = language_of(users[-1] if users else "")
         return json.dumps(
-            {"score": 5, "rationale": RATIONALES["missing"][language]}, ensure_ascii=False
+            {"score": 5, "rationale": RATIONALES["missing"][language], "refused": False},
+            ensure_ascii=False,
         )
     turn, text = found
     score, kind = judge_score(config, identity, text, turn)
     rationale = RATIONALES[kind][language_of(text)]
-    return json.dumps({"score": score, "rationale": rationale}, ensure_ascii=False)
+    verdict = {"score": score, "rationale": rationale, "refused": kind == "refusal"}
+    return json.dumps(verdict, ensure_ascii=False)
 
 
 def _judge(config: SimConfig, model: str, messages: Sequence[Message]) -> str:
