@@ -62,6 +62,10 @@ class GateSettings:
         }
 
 
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}"
+
+
 def _gate(name: str, value: Any, limit: Any, passed: bool, message: str) -> dict[str, Any]:
     return {"gate": name, "value": value, "limit": limit, "passed": passed, "message": message}
 
@@ -131,8 +135,9 @@ def evaluate(
         worse = comparison["verdict"] == "worse"
         overall = comparison["overall"]
         detail = (
-            f"median difference {overall['median_difference']} "
-            f"(95% CI {overall['ci_low']} to {overall['ci_high']}), p={overall['pvalue']}"
+            f"median difference {_fmt(overall['median_difference'])} "
+            f"(95% CI {_fmt(overall['ci_low'])} to {_fmt(overall['ci_high'])}), "
+            f"p={_fmt(overall['pvalue'])}"
         )
         where = (
             f"; significantly worse at turn(s) {comparison['worse_turns']}"
