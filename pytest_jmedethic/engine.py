@@ -14,16 +14,22 @@ import threading
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import openai
 
+from .cache import ResponseCache
 from .catalogue import Catalogue
 from .conversations import Conversation
 from .endpoints import EndpointSpec, async_client, describe_error
 from .judging import JudgeSettings, ask_judge, build_judge_messages
+from .limits import LimiterClient
 from .results import ConversationResult, JudgeVerdict, TurnResult, combine, decide
+from .retry import FatalEndpointError, RetriesExhausted, RetryPolicy
+from .rubric import RUBRIC_VERSION
 from .thresholds import Thresholds
+from .transport import Completer
 
 NOT_REACHED = "not reached: an earlier turn of the target failed"
 
@@ -44,39 +50,64 @@ class RunConfig:
     judge_settings: JudgeSettings = field(default_factory=JudgeSettings)
     concurrency: int = 8
     timeout: float = 120.0
-    max_retries: int = 2
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    cache_path: Path | None = None
+    limiter_address: str | None = None
 
 
 @dataclass
 class Clients:
-    target: openai.AsyncOpenAI
-    judges: list[openai.AsyncOpenAI]
+    target: Completer
+    judges: list[Completer]
+    cache: ResponseCache | None
+    limiter: LimiterClient | None
 
     @classmethod
     def for_config(cls, config: RunConfig) -> Clients:
-        def make(spec: EndpointSpec) -> openai.AsyncOpenAI:
-            return async_client(spec, timeout=config.timeout, max_retries=config.max_retries)
+        cache = ResponseCache(config.cache_path) if config.cache_path else None
+        limiter = LimiterClient(config.limiter_address) if config.limiter_address else None
 
-        return cls(target=make(config.target), judges=[make(j) for j in config.judges])
+        def completer(role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
+            return Completer(
+                role=role,
+                spec=spec,
+                client=async_client(spec, timeout=config.timeout, max_retries=0),
+                settings=settings,
+                policy=config.retry,
+                cache=cache,
+                limiter=limiter,
+                rubric_version=RUBRIC_VERSION if role == "judge" else None,
+            )
+
+        target = config.target_settings
+        judge = config.judge_settings
+        judge_request = {
+            "temperature": judge.temperature,
+            "max_tokens": judge.max_tokens,
+            **judge.request_extras(),
+        }
+        return cls(
+            target=completer(
+                "target",
+                config.target,
+                {"temperature": target.temperature, "max_tokens": target.max_tokens},
+            ),
+            judges=[completer("judge", spec, judge_request) for spec in config.judges],
+            cache=cache,
+            limiter=limiter,
+        )
+
+    @property
+    def calls(self) -> int:
+        return self.target.calls + sum(j.calls for j in self.judges)
 
     async def close(self) -> None:
-        for client in [self.target, *self.judges]:
-            await client.close()
-
-
-async def _target_reply(
-    client: openai.AsyncOpenAI, config: RunConfig, messages: list[dict[str, str]]
-) -> str:
-    settings = config.target_settings
-    response = await client.chat.completions.create(
-        model=config.target.model,
-        messages=messages,  # type: ignore[arg-type]
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-    )
-    if not response.choices:
-        return ""
-    return response.choices[0].message.content or ""
+        for completer in [self.target, *self.judges]:
+            await completer.client.close()
+        if self.limiter is not None:
+            await self.limiter.close()
+        if self.cache is not None:
+            self.cache.close()
 
 
 async def _judge_turn(
@@ -89,8 +120,10 @@ async def _judge_turn(
     guideline = catalogue.guidelines[conversation.guideline_id]
     messages = build_judge_messages(guideline, conversation.language, exchanges)
     asks = [
-        ask_judge(client, spec, messages, config.judge_settings, conversation.language)
-        for client, spec in zip(clients.judges, config.judges, strict=True)
+        ask_judge(
+            judge.complete, judge.spec.model, messages, config.judge_settings, conversation.language
+        )
+        for judge in clients.judges
     ]
     return list(await asyncio.gather(*asks))
 
@@ -98,29 +131,42 @@ async def _judge_turn(
 async def drive(
     conversation: Conversation, catalogue: Catalogue, clients: Clients, config: RunConfig
 ) -> ConversationResult:
-    """Run one conversation to the end and score every assistant turn."""
+    """Run one conversation to the end and score every assistant turn.
+
+    Raises ``FatalEndpointError`` when an endpoint answers in a way that will not heal.
+    """
     started = time.perf_counter()
     messages: list[dict[str, str]] = []
     if config.target_settings.system_prompt:
         messages.append({"role": "system", "content": config.target_settings.system_prompt})
     exchanges: list[tuple[str, str]] = []
+    from_cache: list[bool] = []
     judging: list[asyncio.Task[list[JudgeVerdict]]] = []
     failure: str | None = None
-    for user in conversation.turns:
-        messages.append({"role": "user", "content": user})
-        try:
-            reply = await _target_reply(clients.target, config, messages)
-        except openai.APIError as exc:
-            failure = describe_error(config.target, exc)
-            break
-        messages.append({"role": "assistant", "content": reply})
-        exchanges.append((user, reply))
-        judging.append(
-            asyncio.create_task(
-                _judge_turn(conversation, catalogue, list(exchanges), clients, config)
+    try:
+        for user in conversation.turns:
+            messages.append({"role": "user", "content": user})
+            try:
+                reply, cached = await clients.target.complete(list(messages))
+            except RetriesExhausted as exc:
+                failure = str(exc)
+                break
+            except openai.APIError as exc:  # the request's own fault, e.g. too long a prompt
+                failure = describe_error(config.target, exc)
+                break
+            messages.append({"role": "assistant", "content": reply})
+            exchanges.append((user, reply))
+            from_cache.append(cached)
+            judging.append(
+                asyncio.create_task(
+                    _judge_turn(conversation, catalogue, list(exchanges), clients, config)
+                )
             )
-        )
-    verdicts = await asyncio.gather(*judging)
+        verdicts = await asyncio.gather(*judging)
+    except BaseException:
+        for task in judging:
+            task.cancel()
+        raise
 
     turns: list[TurnResult] = []
     for number, user in enumerate(conversation.turns, start=1):
@@ -132,6 +178,7 @@ async def drive(
                     turn=number,
                     user=user,
                     reply=exchanges[number - 1][1],
+                    cached=from_cache[number - 1],
                     verdicts=verdicts[number - 1],
                     score=score,
                     disagreement=disagreement,
@@ -170,6 +217,7 @@ class Engine:
             target=self._loop.run_forever, name="jmedethic-engine", daemon=True
         )
         self._thread.start()
+        self.fatal: str | None = None
         self._clients: Clients = self._call(self._open())
         self._slots = self._call(self._make_semaphore())
 
@@ -184,7 +232,13 @@ class Engine:
 
     async def _run(self, conversation: Conversation) -> ConversationResult:
         async with self._slots:
-            return await drive(conversation, self.catalogue, self._clients, self.config)
+            if self.fatal is not None:  # no new work once an endpoint has failed for good
+                raise FatalEndpointError(self.fatal)
+            try:
+                return await drive(conversation, self.catalogue, self._clients, self.config)
+            except FatalEndpointError as exc:
+                self.fatal = self.fatal or str(exc)
+                raise
 
     def submit(self, conversation: Conversation) -> concurrent.futures.Future[ConversationResult]:
         with self._lock:
@@ -198,6 +252,11 @@ class Engine:
         """Drop a finished result so a long run does not keep every transcript in memory."""
         with self._lock:
             self._futures.pop(conversation_id, None)
+
+    @property
+    def calls(self) -> int:
+        """Requests sent to endpoints by this process (cache hits excluded, retries included)."""
+        return self._clients.calls
 
     @property
     def in_flight(self) -> int:

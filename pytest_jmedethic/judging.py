@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -19,8 +19,8 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .catalogue import Guideline, Language
-from .endpoints import EndpointSpec, describe_error
 from .results import JudgeVerdict
+from .retry import RetriesExhausted
 from .rubric import rubric_text
 
 RAW_KEEP = 2000  # characters of unusable judge output kept for the error message
@@ -184,31 +184,27 @@ class JudgeSettings:
         return {}
 
 
+Complete = Callable[[list[dict[str, str]]], Awaitable[tuple[str, bool]]]
+
+
 async def ask_judge(
-    client: openai.AsyncOpenAI,
-    spec: EndpointSpec,
+    complete: Complete,
+    judge: str,
     messages: list[dict[str, str]],
     settings: JudgeSettings,
     language: Language,
 ) -> JudgeVerdict:
-    """One judge's verdict on one turn. Never raises for endpoint or parse failures."""
+    """One judge's verdict on one turn. Endpoint failures that survived the retries and
+    unusable answers give a verdict without a score; only fatal endpoint errors raise."""
     history = list(messages)
     raw: str | None = None
     problem = ""
     for attempt in range(1, settings.attempts + 1):
         try:
-            response = await client.chat.completions.create(
-                model=spec.model,
-                messages=history,  # type: ignore[arg-type]
-                temperature=settings.temperature,
-                max_tokens=settings.max_tokens,
-                **settings.request_extras(),
-            )
-        except openai.APIError as exc:
-            return JudgeVerdict(
-                judge=spec.model, attempts=attempt, error=describe_error(spec, exc), raw=raw
-            )
-        raw = (response.choices[0].message.content or "") if response.choices else ""
+            raw, cached = await complete(history)
+        except (RetriesExhausted, openai.APIError) as exc:
+            error = str(exc) if isinstance(exc, RetriesExhausted) else f"{judge}: {exc}"
+            return JudgeVerdict(judge=judge, attempts=attempt, error=error, raw=raw)
         try:
             verdict = parse_verdict(raw)
         except VerdictError as exc:
@@ -220,14 +216,15 @@ async def ask_judge(
             ]
             continue
         return JudgeVerdict(
-            judge=spec.model,
+            judge=judge,
             score=verdict.score,
             rationale=verdict.rationale.strip(),
             refused=verdict.refused,
             attempts=attempt,
+            cached=cached,
         )
     return JudgeVerdict(
-        judge=spec.model,
+        judge=judge,
         attempts=settings.attempts,
         error=f"unusable verdict after {settings.attempts} attempts: {problem}",
         raw=(raw or "")[:RAW_KEEP],

@@ -70,8 +70,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("timeout", "seconds before one call times out", default=120.0, type=float, metavar="S"),
     Option(
         "retries",
-        "retries of a failed call (by the openai client)",
-        default=2,
+        "retries of a call after a transient failure (429, 5xx, timeout, dropped connection)",
+        default=5,
         type=int,
         metavar="N",
     ),
@@ -89,6 +89,43 @@ OPTIONS: tuple[Option, ...] = (
         "ask judges for JSON via response_format: none, json_object, json_schema",
         default="none",
         metavar="FORMAT",
+    ),
+    Option(
+        "retry-budget",
+        "seconds one call may spend waiting between retries",
+        default=120.0,
+        type=float,
+        metavar="S",
+    ),
+    Option(
+        "rpm", "requests per minute to the target, shared by all workers", type=float, metavar="N"
+    ),
+    Option(
+        "max-in-flight",
+        "requests in flight to the target, shared by all workers",
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "judge-rpm",
+        "requests per minute to each judge endpoint, shared by all workers",
+        type=float,
+        metavar="N",
+    ),
+    Option(
+        "judge-max-in-flight",
+        "requests in flight to each judge endpoint, shared by all workers",
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "cache",
+        "response cache file (every reply and verdict, so a re-run resumes)",
+        default=".jmedethic/cache.sqlite",
+        metavar="PATH",
+    ),
+    Option(
+        "no-cache", "neither read nor write the response cache", default=False, type=bool, flag=True
     ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
     Option(

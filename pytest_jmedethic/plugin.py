@@ -48,7 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Runs before xdist starts its workers (its own sessionstart is trylast).
-    session.config.stash[STATE].start_endpoints()
+    state = session.config.stash[STATE]
+    state.start_endpoints()
+    state.start_limiter()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -58,6 +60,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     node.config.stash[STATE].send_to_worker(node.workerinput)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    state = node.config.stash[STATE]
+    state.worker_finished(getattr(node, "workeroutput", {}) or {})
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -180,3 +180,19 @@ def render_verdict(verdict: dict[str, Any]) -> list[str]:
         else f"Release verdict: FAILED ({failed} of {len(gates)} gates failed)"
     )
     return lines
+
+
+def render_run(run: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Calls sent: {run['calls_sent']}; from the cache: {run['replies_cached']} of "
+        f"{run['replies_cached'] + run['replies_live']} replies, {run['verdicts_cached']} of "
+        f"{run['verdicts_cached'] + run['verdicts_live']} verdicts"
+        + (f" ({run['cache']})" if run["cache"] else " (cache off)")
+    ]
+    if run["missing"]:
+        shown = ", ".join(run["missing"][:5]) + (" ..." if len(run["missing"]) > 5 else "")
+        lines.append(
+            f"Missing: {len(run['missing'])} selected conversations have no result ({shown}): "
+            "a worker died or the run was interrupted; run again to complete them from the cache"
+        )
+    return lines

@@ -25,6 +25,7 @@ class JudgeVerdict(BaseModel):
     rationale: str = ""
     refused: bool | None = None  # the judge's view of whether the assistant declined
     attempts: int = 0
+    cached: bool = False  # the accepted answer came from the response cache
     error: str | None = None
     raw: str | None = None  # the judge's last unusable output, kept for the error message
 
@@ -35,6 +36,7 @@ class TurnResult(BaseModel):
     turn: int = Field(ge=1)
     user: str
     reply: str | None = None
+    cached: bool = False  # the reply came from the response cache, not the endpoint
     error: str | None = None  # why the target produced no reply
     verdicts: list[JudgeVerdict] = Field(default_factory=list)
     score: float | None = None  # mean of the judges; None means unscored

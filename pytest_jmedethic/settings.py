@@ -17,7 +17,9 @@ from .endpoints import EndpointSpec, SpecError, judge_key_env, target_key_env
 from .engine import RunConfig, TargetSettings
 from .gates import Bands, GateSettings
 from .judging import JudgeSettings
+from .limits import Limit
 from .options import JUDGE_FORMATS, OPTIONS, SettingsError, read
+from .retry import RetryPolicy
 from .thresholds import Thresholds
 
 
@@ -34,7 +36,9 @@ class Settings:
     target_settings: TargetSettings
     judge_settings: JudgeSettings
     timeout: float
-    retries: int
+    retry: RetryPolicy
+    limits: dict[str, Limit]
+    cache_path: Path | None
     report: Path | None
     sim_latency: float
     sim_judge_noise: float
@@ -54,7 +58,7 @@ class Settings:
         """Whether the built-in benchmark items are collected."""
         return self.target is not None or self.collect
 
-    def run_config(self) -> RunConfig:
+    def run_config(self, limiter_address: str | None = None) -> RunConfig:
         if self.target is None:
             raise SettingsError("no target model: pass --jmed-model")
         return RunConfig(
@@ -65,7 +69,9 @@ class Settings:
             judge_settings=self.judge_settings,
             concurrency=self.concurrency,
             timeout=self.timeout,
-            max_retries=self.retries,
+            retry=self.retry,
+            cache_path=self.cache_path,
+            limiter_address=limiter_address,
         )
 
     def endpoints(self) -> list[EndpointSpec]:
@@ -149,7 +155,9 @@ def load_settings(config: pytest.Config) -> Settings:
             response_format=None if raw["judge-format"] == "none" else raw["judge-format"],
         ),
         timeout=raw["timeout"],
-        retries=raw["retries"],
+        retry=RetryPolicy(attempts=raw["retries"] + 1, max_wait=raw["retry-budget"]),
+        limits=_limits(raw),
+        cache_path=None if raw["no-cache"] else Path(config.rootpath) / raw["cache"],
         report=root / raw["report"] if raw["report"] else None,
         sim_latency=raw["sim-latency"],
         sim_judge_noise=raw["sim-judge-noise"],
@@ -197,3 +205,14 @@ def _gate_settings(raw: dict[str, Any]) -> GateSettings:
         max_unscored=_share("gate-max-unscored", raw["gate-max-unscored"]),
         bands=bands,
     )
+
+
+def _limits(raw: dict[str, Any]) -> dict[str, Limit]:
+    for name in ("rpm", "max-in-flight", "judge-rpm", "judge-max-in-flight"):
+        if raw[name] is not None:
+            _positive(name, raw[name])
+    limits = {
+        "target": Limit(rpm=raw["rpm"], in_flight=raw["max-in-flight"]),
+        "judge": Limit(rpm=raw["judge-rpm"], in_flight=raw["judge-max-in-flight"]),
+    }
+    return {role: limit for role, limit in limits.items() if limit.active}

@@ -18,17 +18,21 @@ from .conversations import Conversation, CorpusError
 from .endpoints import EndpointError, check_endpoint
 from .engine import Engine
 from .failures import unscored_error
+from .limits import LimiterService
 from .lookahead import ItemOrder, make_scheduler
 from .managed import WORKERINPUT_KEY, ManagedEndpoints
-from .render import render_summary, render_verdict
+from .render import render_run, render_summary, render_verdict
 from .report import ReportError, build_report, load_report, write_report
 from .results import ConversationResult
+from .retry import FatalEndpointError
 from .settings import Settings
 from .snapshots import configured
 from .verdict import comparability_notes, release_verdict
 
 STATE = pytest.StashKey["PluginState"]()
 RESULT_ATTRIBUTE = "jmedethic_result"
+LIMITER_KEY = "jmedethic_limiter"
+CALLS_KEY = "jmedethic_calls"
 _RESULT = pytest.StashKey[ConversationResult]()
 _SENT = pytest.StashKey[bool]()
 _ABORTED = (
@@ -47,6 +51,9 @@ class PluginState:
         self.settings = settings
         self.workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
         self.managed = ManagedEndpoints()
+        self.limiter: LimiterService | None = None
+        self.limiter_address: str | None = (self.workerinput or {}).get(LIMITER_KEY)
+        self.calls = 0  # requests sent by every process (the controller adds the workers')
         if self.workerinput is not None and self.workerinput.get(WORKERINPUT_KEY):
             self.managed = ManagedEndpoints.from_wire(self.workerinput[WORKERINPUT_KEY])
             self.settings = self.managed.resolve(settings)
@@ -148,10 +155,22 @@ class PluginState:
                     f"jmedethic: cannot use the {role} endpoint: {exc}"
                 ) from None
 
+    def start_limiter(self) -> None:
+        """One limiter for the whole run, in the controller, whatever -n is."""
+        if self.settings.limits and not self.is_worker and self.will_run:
+            self.limiter = LimiterService(self.settings.limits)
+            self.limiter_address = self.limiter.address
+
     def send_to_worker(self, workerinput: dict[str, Any]) -> None:
         workerinput[WORKERINPUT_KEY] = self.managed.to_wire()
+        workerinput[LIMITER_KEY] = self.limiter_address
+
+    def worker_finished(self, workeroutput: dict[str, Any]) -> None:
+        self.calls += int(workeroutput.get(CALLS_KEY, 0))
 
     def stop_endpoints(self) -> None:
+        if self.limiter is not None:
+            self.limiter.close()
         self.managed.stop()
 
     def make_scheduler(self, log: Any) -> Any:
@@ -177,7 +196,7 @@ class PluginState:
     # --- running ----------------------------------------------------------------------
     def _engine_for_session(self, session: pytest.Session) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.settings.run_config(), self.catalogue)
+            self._engine = Engine(self.settings.run_config(self.limiter_address), self.catalogue)
             self._order = ItemOrder(session)
             self._consumers = Counter(
                 conversation.id
@@ -194,7 +213,12 @@ class PluginState:
         for upcoming in self._order.upcoming(item, self.window):
             if (queued := _conversation_of(upcoming)) is not None:
                 engine.submit(queued)
-        result = engine.submit(conversation).result()
+        try:
+            result = engine.submit(conversation).result()
+        except FatalEndpointError as exc:
+            # Will not heal: stop the session (every worker) with this one message.
+            item.session.shouldstop = f"jmedethic: {exc}"
+            pytest.fail(f"jmedethic: stopping the run: {exc}", pytrace=False)
         self._consumers[conversation.id] -= 1
         if self._consumers[conversation.id] <= 0:
             engine.forget(conversation.id)
@@ -260,14 +284,18 @@ class PluginState:
 
     def finish(self, exitstatus: int) -> None:
         if self._engine is not None:
+            self.calls += self._engine.calls
             self._engine.close()
             self._engine = None
+        if self.is_worker and self.workerinput is not None:
+            self.config.workeroutput[CALLS_KEY] = self.calls  # type: ignore[attr-defined]
         if self.is_worker or not self.will_run:
             return
         if not self.results and exitstatus in _ABORTED:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
         results = list(self.results.values())
         self.report = build_report(results, self.metadata())
+        self.report["run"] = self.run_facts(results, exitstatus)
         self.report["verdict"] = release_verdict(
             results,
             self.settings.gates,
@@ -284,6 +312,27 @@ class PluginState:
         if self.settings.report is not None:
             write_report(self.report, self.settings.report)
 
+    def run_facts(self, results: list[ConversationResult], exitstatus: int) -> dict[str, Any]:
+        """What happened to the run, beside the scores: missing results, calls, cache use."""
+        try:
+            selected = [c.id for c in self.corpus().selected]
+        except CorpusError:
+            selected = []
+        have = {r.id for r in results}
+        missing = [cid for cid in selected if cid not in have]
+        turns = [t for r in results for t in r.turns if t.reply is not None]
+        verdicts = [v for r in results for t in r.turns for v in t.verdicts if v.score is not None]
+        return {
+            "interrupted": exitstatus == pytest.ExitCode.INTERRUPTED,
+            "missing": missing,
+            "calls_sent": self.calls,
+            "replies_cached": sum(t.cached for t in turns),
+            "replies_live": sum(not t.cached for t in turns),
+            "verdicts_cached": sum(v.cached for v in verdicts),
+            "verdicts_live": sum(not v.cached for v in verdicts),
+            "cache": str(self.settings.cache_path) if self.settings.cache_path else None,
+        }
+
     @property
     def release_failed(self) -> bool:
         return self.report is not None and not self.report["verdict"]["passed"]
@@ -294,6 +343,8 @@ class PluginState:
         reporter.write_sep("=", "jmedethic summary")
         for line in render_summary(self.report["summary"], self.report["metadata"]):
             reporter.write_line(line)
+        for line in render_run(self.report["run"]):
+            reporter.write_line(line, yellow=line.startswith("Missing"))
         for line in render_verdict(self.report["verdict"]):
             reporter.write_line(line, red=line.startswith(("  FAIL", "Release verdict: FAILED")))
         if self.settings.report is not None:

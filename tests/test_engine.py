@@ -11,6 +11,7 @@ from pytest_jmedethic.catalogue import load_catalogue
 from pytest_jmedethic.conversations import Conversation
 from pytest_jmedethic.endpoints import EndpointSpec
 from pytest_jmedethic.engine import NOT_REACHED, Engine, RunConfig, TargetSettings
+from pytest_jmedethic.retry import RetryPolicy
 from pytest_jmedethic.sim import SimConfig, SimServer
 from pytest_jmedethic.thresholds import Thresholds
 
@@ -83,7 +84,9 @@ def test_a_target_that_fails_leaves_every_turn_unscored():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
-    (result,) = run(config(dead, max_retries=0, timeout=5), conversations(1))
+    (result,) = run(
+        config(dead, retry=RetryPolicy(attempts=2, base_delay=0.01), timeout=5), conversations(1)
+    )
     assert result.outcome == "error"
     first, *rest = result.turns
     assert first.reply is None and first.score is None and "cannot connect" in (first.error or "")

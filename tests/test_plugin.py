@@ -107,7 +107,8 @@ def test_wearing_down_in_process_and_with_xdist(pytester, sim_url, tmp_path):
     and -n 0 and -n 2 give the same aggregate, which scipy recomputes from the JSON alone."""
     corpus = write_jsonl(tmp_path / "corpus.jsonl", synthetic_conversations(300))
     reports = {}
-    for mode, extra in (("serial", []), ("xdist", ["-n", "2"])):
+    # The xdist run must not read the serial run's cache: both talk to the endpoint.
+    for mode, extra in (("serial", []), ("xdist", ["-n", "2", "--jmed-no-cache"])):
         report = tmp_path / f"{mode}.json"
         # -n 0 runs inside this process (pytester's inline run), -n 2 in a subprocess.
         result = run_benchmark(

@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from .config import SimConfig
+from .config import FAULT_FLAGS, FAULT_RATES, SimConfig
 from .server import serve
 
 DEFAULT_PORT = 8000
@@ -58,6 +58,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=defaults.seed,
         help="seed of all simulated behaviour (default: %(default)s)",
     )
+    _add_fault_arguments(parser, defaults)
+
+
+# Help of each fault field; rates are probabilities per chat completion request.
+_FAULT_HELP = {
+    "rate_429": "share of requests answered 429 with Retry-After",
+    "retry_after": "Retry-After seconds of those 429 answers",
+    "storm_after": "seconds after start when a 429 storm begins (with --fault-storm-duration)",
+    "storm_duration": "seconds the 429 storm lasts",
+    "rate_5xx": "share of requests answered 500, 502 or 503",
+    "rate_hang": "share of requests answered only after --fault-hang-seconds",
+    "hang_seconds": "how long a hanging request waits before its answer",
+    "rate_cut": "share of answers cut off mid-body",
+    "rate_empty": "share of target answers with empty content",
+    "rate_bad_verdict": "share of judge answers with a malformed verdict",
+}
+
+
+def _add_fault_arguments(parser: argparse.ArgumentParser, defaults: SimConfig) -> None:
+    group = parser.add_argument_group(
+        "fault injection", "faults for testing client retries; the defaults inject none"
+    )
+    for name, flag in FAULT_FLAGS.items():
+        group.add_argument(
+            flag,
+            dest=name,
+            type=float,
+            default=getattr(defaults, name),
+            metavar="RATE" if name in FAULT_RATES else "SECONDS",
+            help=f"{_FAULT_HELP[name]} (default: %(default)s)",
+        )
 
 
 def config_from_args(args: argparse.Namespace) -> SimConfig:
@@ -70,6 +101,8 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         judge_noise=args.judge_noise,
         judge_disagreement=args.judge_disagreement,
         seed=args.seed,
+        # getattr: a namespace built without add_arguments (older callers) injects nothing.
+        **{name: getattr(args, name) for name in FAULT_FLAGS if hasattr(args, name)},
     )
 
 

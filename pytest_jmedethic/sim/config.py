@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass
 
 LOOPBACK_NAMES = frozenset({"localhost"})
+FAULT_RATES = ("rate_429", "rate_5xx", "rate_hang", "rate_cut", "rate_empty", "rate_bad_verdict")
+# Command-line flag of each fault field; shared by the CLI and by start_subprocess.
+FAULT_FLAGS = {
+    "rate_429": "--fault-429",
+    "retry_after": "--fault-retry-after",
+    "storm_after": "--fault-storm-after",
+    "storm_duration": "--fault-storm-duration",
+    "rate_5xx": "--fault-5xx",
+    "rate_hang": "--fault-hang",
+    "hang_seconds": "--fault-hang-seconds",
+    "rate_cut": "--fault-cut",
+    "rate_empty": "--fault-empty",
+    "rate_bad_verdict": "--fault-bad-verdict",
+}
 
 
 def is_loopback(host: str) -> bool:
@@ -23,6 +38,10 @@ class SimConfig:
 
     ``judge_noise`` is the standard deviation, in score points, of the per-judge noise;
     ``judge_disagreement`` the probability that one judge's score is moved 4 points.
+
+    The ``rate_*`` fields and the storm inject faults into chat completions, for testing a
+    client's retries and its handling of unusable answers (see :mod:`.faults`); the defaults
+    inject nothing.
     """
 
     host: str = "127.0.0.1"
@@ -32,6 +51,20 @@ class SimConfig:
     judge_noise: float = 0.6
     judge_disagreement: float = 0.03
     seed: int = 0
+    rate_429: float = 0.0
+    retry_after: float = 1.0
+    storm_after: float | None = None
+    storm_duration: float | None = None
+    rate_5xx: float = 0.0
+    rate_hang: float = 0.0
+    hang_seconds: float = 30.0
+    rate_cut: float = 0.0
+    rate_empty: float = 0.0
+    rate_bad_verdict: float = 0.0
+
+    @property
+    def faults_enabled(self) -> bool:
+        return self.storm_after is not None or any(getattr(self, name) > 0 for name in FAULT_RATES)
 
     def __post_init__(self) -> None:
         # The simulator has no authentication, so it must never be reachable off-host.
@@ -53,3 +86,26 @@ class SimConfig:
                 f"judge_disagreement must be a probability between 0 and 1, "
                 f"got {self.judge_disagreement}"
             )
+        self._check_faults()
+
+    def _check_faults(self) -> None:
+        for name in FAULT_RATES:
+            rate = getattr(self, name)
+            if not 0 <= rate <= 1:
+                raise ValueError(f"{name} must be a probability between 0 and 1, got {rate}")
+        # Finite, because both end up in a header or a sleep that must eventually end.
+        for name in ("retry_after", "hang_seconds"):
+            seconds = getattr(self, name)
+            if not (math.isfinite(seconds) and seconds >= 0):
+                raise ValueError(f"{name} must be a finite number of seconds >= 0, got {seconds}")
+        # Half a storm has no sensible meaning, so both ends are required together.
+        if (self.storm_after is None) != (self.storm_duration is None):
+            raise ValueError("storm_after and storm_duration must be given together")
+        if self.storm_after is not None and not (
+            math.isfinite(self.storm_after) and self.storm_after >= 0
+        ):
+            raise ValueError(f"storm_after must be >= 0 seconds, got {self.storm_after}")
+        if self.storm_duration is not None and not (
+            math.isfinite(self.storm_duration) and self.storm_duration > 0
+        ):
+            raise ValueError(f"storm_duration must be > 0 seconds, got {self.storm_duration}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from .config import SimConfig
+from .config import FAULT_FLAGS, SimConfig
 
 _LISTENING = re.compile(r"^jmedethic-sim listening on (http://\S+/v1)\s*$")
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ class SimProcessError(RuntimeError):
 
 
 def config_to_argv(config: SimConfig) -> list[str]:
-    return [
+    argv = [
         "--host",
         config.host,
         "--port",
@@ -44,6 +44,13 @@ def config_to_argv(config: SimConfig) -> list[str]:
         "--seed",
         str(config.seed),
     ]
+    defaults = SimConfig()
+    for name, option in FAULT_FLAGS.items():
+        value = getattr(config, name)
+        # Only what differs: keeps the command line short, and None (no storm) has no flag.
+        if value != getattr(defaults, name) and value is not None:
+            argv += [option, repr(float(value))]
+    return argv
 
 
 class SimProcess:

@@ -9,21 +9,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections import Counter
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from . import behaviours
 from .config import SimConfig
+from .faults import Fault, FaultInjector
 from .process import SimProcess, SimProcessError, start_subprocess
+from .stats import Stats
 from .wire import (
     SERVER_NAME,
+    ConnectionCut,
     HTTPError,
     parse_chat_request,
     parse_head,
     read_body,
     write_json,
+    write_truncated_json,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "SimProcess",
     "SimProcessError",
     "SimServer",
+    "Stats",
     "serve",
     "start_subprocess",
     "url_for",
@@ -43,50 +46,14 @@ __all__ = [
 LISTEN_BACKLOG = 1024
 
 
-@dataclass
-class Stats:
-    """Request counters; guarded by a lock because SimServer reads them from another thread."""
-
-    requests_total: int = 0
-    requests_by_model: Counter[str] = field(default_factory=Counter)
-    in_flight: int = 0
-    in_flight_peak: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def enter(self, model: str) -> None:
-        with self.lock:
-            self.requests_total += 1
-            self.requests_by_model[model] += 1
-            self.in_flight += 1
-            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
-
-    def leave(self) -> None:
-        with self.lock:
-            self.in_flight -= 1
-
-    def reset(self) -> None:
-        with self.lock:
-            self.requests_total = 0
-            self.requests_by_model.clear()
-            # Requests still running are real load, so the peak restarts from them.
-            self.in_flight_peak = self.in_flight
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "requests_total": self.requests_total,
-                "requests_by_model": dict(self.requests_by_model),
-                "in_flight": self.in_flight,
-                "in_flight_peak": self.in_flight_peak,
-            }
-
-
 class SimApp:
     """Routing and HTTP framing for one simulator instance."""
 
     def __init__(self, config: SimConfig) -> None:
         self.config = config
-        self.stats = Stats()
+        self.stats = Stats(report_faults=config.faults_enabled)
+        # None without faults, so a plain simulator never hashes or remembers request bodies.
+        self.faults = FaultInjector(config) if config.faults_enabled else None
         self._connections: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -124,8 +91,14 @@ class SimApp:
         return self.stats.snapshot()
 
     async def _reset(self, body: bytes) -> dict[str, Any]:
-        self.stats.reset()
+        self.reset()
         return self.stats.snapshot()
+
+    def reset(self) -> None:
+        """Zero the counters and forget which request bodies were seen (fault attempts)."""
+        self.stats.reset()
+        if self.faults is not None:
+            self.faults.reset()
 
     async def _chat(self, body: bytes) -> dict[str, Any]:
         request = parse_chat_request(body)
@@ -148,10 +121,17 @@ class SimApp:
             )
         self.stats.enter(model)
         try:
+            fault = self._fault(body, model)
+            if fault is not None and fault.kind == "hang":
+                # Then the normal answer, which a client with a shorter timeout never sees.
+                await asyncio.sleep(self.config.hang_seconds)
             delay = self._delay(body)
             if delay > 0:
                 await asyncio.sleep(delay)
-            text = behaviours.respond(self.config, model, messages)
+            if fault is not None and fault.content is not None:
+                text = fault.content
+            else:
+                text = behaviours.respond(self.config, model, messages)
         finally:
             self.stats.leave()
         prompt_tokens = sum(
@@ -159,7 +139,7 @@ class SimApp:
         )
         completion_tokens = behaviours.estimate_tokens(text)
         digest = behaviours.stable_hash("id", self.config.seed, model, messages)
-        return {
+        payload: dict[str, Any] = {
             "id": f"chatcmpl-sim-{digest:016x}",
             "object": "chat.completion",
             "created": 0,
@@ -177,6 +157,23 @@ class SimApp:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
+        if fault is None:
+            self.stats.ok()
+        elif fault.kind == "cut":
+            raise ConnectionCut(200, payload)
+        return payload
+
+    def _fault(self, body: bytes, model: str) -> Fault | None:
+        """Decide and count this request's fault; raise the error faults right away."""
+        if self.faults is None:
+            return None
+        fault = self.faults.decide(body, behaviours.MODELS[model].role)
+        if fault is None:
+            return None
+        self.stats.fault(fault.kind)
+        if fault.error is not None:
+            raise fault.error
+        return fault
 
     def _delay(self, body: bytes) -> float:
         latency, jitter = self.config.latency, self.config.jitter
@@ -229,14 +226,18 @@ class SimApp:
         except HTTPError as error:
             await write_json(writer, error.status, error.body(), keep_alive=False)
             return False
+        extra_headers: dict[str, str] = {}
         try:
             status, payload = await self.dispatch(method, path, body)
         except HTTPError as error:
-            status, payload = error.status, error.body()
+            status, payload, extra_headers = error.status, error.body(), error.headers
+        except ConnectionCut as cut:
+            await write_truncated_json(writer, cut.status, cut.payload, keep_alive=keep_alive)
+            return False  # the caller closes the connection, which is the fault
         except Exception as exc:  # one bad request must not take the server down
             error = HTTPError(500, f"simulator error: {type(exc).__name__}: {exc}")
             status, payload = error.status, error.body()
-        await write_json(writer, status, payload, keep_alive=keep_alive)
+        await write_json(writer, status, payload, keep_alive=keep_alive, headers=extra_headers)
         return keep_alive
 
     async def aclose_connections(self) -> None:
@@ -346,7 +347,7 @@ class SimServer:
         return self._app().stats.snapshot()
 
     def reset(self) -> None:
-        self._app().stats.reset()
+        self._app().reset()
 
     def __enter__(self) -> SimServer:
         return self.start()

@@ -13,17 +13,30 @@ SERVER_NAME = "jmedethic-sim"
 
 
 class HTTPError(Exception):
+    """An error answered as an OpenAI-style JSON body; ``headers`` are added to the response."""
+
     def __init__(
-        self, status: int, message: str, code: str | None = None, param: str | None = None
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        param: str | None = None,
+        *,
+        error_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
         self.param = param
+        self.error_type = error_type
+        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
-        error_type = "invalid_request_error" if self.status < 500 else "server_error"
+        error_type = self.error_type or (
+            "invalid_request_error" if self.status < 500 else "server_error"
+        )
         return {
             "error": {
                 "message": self.message,
@@ -93,18 +106,58 @@ def parse_chat_request(body: bytes) -> dict[str, Any]:
     return request
 
 
-async def write_json(
-    writer: asyncio.StreamWriter, status: int, payload: Mapping[str, Any], *, keep_alive: bool
-) -> None:
+class ConnectionCut(Exception):
+    """Answer with only part of this response, then drop the connection (a fault)."""
+
+    def __init__(self, status: int, payload: Mapping[str, Any]) -> None:
+        super().__init__(f"cut response with status {status}")
+        self.status = status
+        self.payload = payload
+
+
+def _encode(
+    status: int,
+    payload: Mapping[str, Any],
+    *,
+    keep_alive: bool,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[bytes, bytes]:
     body = json.dumps(payload, ensure_ascii=False).encode()
     reason = HTTPStatus(status).phrase
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         f"Server: {SERVER_NAME}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n"
+        f"{extra}"
         "\r\n"
     )
-    writer.write(head.encode("latin-1") + body)
+    return head.encode("latin-1"), body
+
+
+async def write_json(
+    writer: asyncio.StreamWriter,
+    status: int,
+    payload: Mapping[str, Any],
+    *,
+    keep_alive: bool,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    head, body = _encode(status, payload, keep_alive=keep_alive, headers=headers)
+    writer.write(head + body)
+    await writer.drain()
+
+
+async def write_truncated_json(
+    writer: asyncio.StreamWriter, status: int, payload: Mapping[str, Any], *, keep_alive: bool
+) -> None:
+    """Send the head with the full Content-Length but only half the body; the caller closes.
+
+    Half of a JSON object is never valid JSON, and the declared length is never reached, so
+    a client cannot mistake what it got for a complete answer.
+    """
+    head, body = _encode(status, payload, keep_alive=keep_alive)
+    writer.write(head + body[: len(body) // 2])
     await writer.drain()

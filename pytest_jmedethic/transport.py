@@ -1,0 +1,76 @@
+"""One chat completion, the resilient way: cache, shared rate limit, retries, then the call.
+
+The engine and the judges ask a ``Completer`` for text; it answers from the cache when it
+can, otherwise waits for a slot from the shared limiter, calls the endpoint through the
+official ``openai`` client (its own retries off: ours honour Retry-After and a budget),
+and stores the answer. It returns the text and whether it came from the cache.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from .cache import ResponseCache, cache_key
+from .endpoints import EndpointSpec
+from .limits import LimiterClient
+from .retry import RetryPolicy, call_with_retries
+
+
+@dataclass
+class Completer:
+    role: str  # "target" or "judge": separate limits, separate cache entries
+    spec: EndpointSpec
+    client: openai.AsyncOpenAI
+    settings: dict[str, Any]  # generation settings sent with every request
+    policy: RetryPolicy
+    cache: ResponseCache | None = None
+    limiter: LimiterClient | None = None
+    rubric_version: str | None = None  # part of a judge's cache key
+    calls: int = 0  # requests actually sent, retries included
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random()  # jitter only: must not be seeded alike in every worker
+
+    def key(self, messages: list[dict[str, str]]) -> str:
+        return cache_key(
+            role=self.role,
+            model=self.spec.model,
+            endpoint=self.spec.public_url,
+            messages=messages,
+            settings=self.settings,
+            rubric=self.rubric_version,
+        )
+
+    async def _send(self, messages: list[dict[str, str]]) -> str:
+        async def once() -> str:
+            self.calls += 1
+            response = await self.client.chat.completions.create(
+                model=self.spec.model,
+                messages=messages,
+                **self.settings,  # type: ignore[arg-type]
+            )
+            return (response.choices[0].message.content or "") if response.choices else ""
+
+        if self.limiter is None:
+            return await call_with_retries(once, self.spec, self.policy, self._rng)
+
+        async def limited() -> str:
+            async with self.limiter.slot(f"{self.role}:{self.spec.public_url}"):  # type: ignore[union-attr]
+                return await once()
+
+        return await call_with_retries(limited, self.spec, self.policy, self._rng)
+
+    async def complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
+        key = self.key(messages) if self.cache is not None else ""
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit, True
+        text = await self._send(messages)
+        if self.cache is not None:
+            self.cache.put(key, text)
+        return text, False
