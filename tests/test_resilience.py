@@ -178,7 +178,7 @@ def test_a_killed_run_resumes_sending_only_what_had_not_completed(pytester, tmp_
         assert 0 < completed < 540
         sent_before = stats(sim.url)["requests_total"]
         second = subprocess.run(
-            command + [f"--jmed-report={tmp_path / 'r.json'}"],
+            [*command, f"--jmed-report={tmp_path / 'r.json'}"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
