@@ -218,6 +218,8 @@ def start_local(
     timeout: float = 120.0,
     alias: str | None = None,
     extra_buffers: bool = False,
+    frequency_penalty: float = 0.5,
+    seed: int = 0,
 ) -> LocalProcess:
     """Start a llama.cpp server for ``model`` (default: the bundled SmolLM2) on 127.0.0.1.
 
@@ -225,6 +227,9 @@ def start_local(
     conversation one request may carry. ``extra_buffers`` turns llama.cpp's extra CPU
     buffer types (weight repacking, AMX) back on; they are off because some builds crash
     with them on AMX CPUs, and the bundled Q4_1 model gains nothing from them.
+    ``frequency_penalty`` and ``seed`` are server-side defaults for requests that set
+    none: the penalty keeps a tiny model from repeating itself until ``max_tokens`` (which
+    truncates judge verdicts), the seed makes sampled replies repeatable.
     """
     _require_xllamacpp()
     path = Path(model) if model is not None else bundled_model_path()
@@ -251,6 +256,10 @@ def start_local(
         str(threads if threads is not None else default_threads()),
         "--parallel",
         str(parallel),
+        "--frequency-penalty",
+        repr(frequency_penalty),
+        "--seed",
+        str(seed),
         "--watch-stdin",
     ]
     if extra_buffers:

