@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +11,13 @@ from pathlib import Path
 import pytest
 
 from pytest_jmedethic.sim import SimConfig, start_subprocess
+
+# pytester's in-process runs drop modules first imported inside them; if the HTTP stack
+# under openai were among them, later tests would see its raw exceptions instead of
+# openai's. Importing it here keeps one copy for the whole session.
+for _name in ("httpcore2", "httpx2", "httpcore", "httpx"):
+    with contextlib.suppress(ImportError):
+        importlib.import_module(_name)
 
 EN_OPENERS = [
     "I work in a clinic and have a question about case {n}.",

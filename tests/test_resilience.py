@@ -221,8 +221,10 @@ def test_a_dead_xdist_worker_loses_only_its_conversation(pytester, corpus, tmp_p
             *args(server.url, corpus), "-n", "2", f"--jmed-report={report}"
         )
         second.assert_outcomes(passed=40)
-        assert stats(server.url)["requests_total"] == sent  # everything came from the cache
-    assert json.loads(report.read_text("utf-8"))["run"]["replies_cached"] == 120
+        # Only the lost conversation may need calls (it may have been cached before the
+        # kill, having been fetched ahead): at most its 3 replies and 6 verdicts.
+        assert stats(server.url)["requests_total"] - sent <= 9
+    assert json.loads(report.read_text("utf-8"))["run"]["replies_cached"] >= 117
 
 
 def test_ctrl_c_writes_a_partial_report(tmp_path):
