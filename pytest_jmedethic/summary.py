@@ -39,24 +39,27 @@ class TurnTable:
 
     @classmethod
     def of(cls, results: Sequence[ConversationResult]) -> TurnTable:
-        nan = float("nan")
+        # The hot loop of a 50,000-conversation summary: plain lists, None kept until numpy.
         conversation, turn, score, threshold, a, b, disagreement = [], [], [], [], [], [], []
         for index, result in enumerate(results):
             for row in result.turns:
                 conversation.append(index)
                 turn.append(row.turn)
-                score.append(nan if row.score is None else row.score)
-                threshold.append(nan if row.threshold is None else row.threshold)
-                first = row.verdicts[0].score if len(row.verdicts) >= 2 else None
-                second = row.verdicts[1].score if len(row.verdicts) >= 2 else None
-                a.append(nan if first is None else first)
-                b.append(nan if second is None else second)
+                score.append(row.score)
+                threshold.append(row.threshold)
+                verdicts = row.verdicts
+                if len(verdicts) >= 2:
+                    a.append(verdicts[0].score)
+                    b.append(verdicts[1].score)
+                else:
+                    a.append(None)
+                    b.append(None)
                 disagreement.append(row.disagreement)
         length = np.array([len(r.turns) for r in results], dtype=int)
         return cls(
             conversation=np.array(conversation, dtype=int),
             turn=np.array(turn, dtype=int),
-            score=np.array(score, dtype=float),
+            score=np.array(score, dtype=float),  # None becomes NaN
             threshold=np.array(threshold, dtype=float),
             judge_a=np.array(a, dtype=float),
             judge_b=np.array(b, dtype=float),
@@ -150,18 +153,21 @@ def friedman_by_length(table: TurnTable) -> list[dict[str, Any]]:
 
 
 def _group(table: TurnTable, key: str) -> dict[str, dict[str, Any]]:
-    labels = table.keys[key]
+    names, codes = np.unique(np.array(table.keys[key], dtype=str), return_inverse=True)
+    outcomes = np.array(table.outcome, dtype=str)
     first, last = table.first_and_last()
-    per_row = np.array(labels, dtype=object)[table.conversation] if len(labels) else np.array([])
-    owners = np.array(labels, dtype=object)
+    row_codes = codes[table.conversation] if len(codes) else codes
     scored = table.scored
     groups = {}
-    for name in sorted(set(labels)):
-        mine = owners == name
-        rows = (per_row == name) & scored
-        groups[name] = {
-            **_outcome_counts([o for o, m in zip(table.outcome, mine, strict=True) if m]),
-            "median_all_turns": stats.describe(table.score[rows]).median,
+    for code, name in enumerate(names):
+        mine = codes == code
+        counts = Counter(outcomes[mine].tolist())
+        groups[str(name)] = {
+            "conversations": int(mine.sum()),
+            "passed": counts["passed"],
+            "failed": counts["failed"],
+            "error": counts["error"],
+            "median_all_turns": stats.describe(table.score[(row_codes == code) & scored]).median,
             "median_first_turn": stats.describe(first[mine & ~np.isnan(first)]).median,
             "median_last_turn": stats.describe(last[mine & ~np.isnan(last)]).median,
         }

@@ -33,7 +33,9 @@ from pytest_jmedethic.local import (
     start_local,
 )
 
-pytestmark = pytest.mark.local
+# One group, so that ``--dist loadgroup`` keeps the module (and its one server) on one
+# xdist worker instead of starting a server per worker.
+pytestmark = [pytest.mark.local, pytest.mark.xdist_group("local")]
 
 CTX = 1024  # small enough that the too-long prompt is cheap to build, big enough for a judge
 
