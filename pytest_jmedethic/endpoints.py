@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -49,6 +50,20 @@ class EndpointSpec:
     @classmethod
     def parse(cls, text: str, key_env: tuple[str, ...] = ("OPENAI_API_KEY",)) -> EndpointSpec:
         text = text.strip()
+        if text == "local":
+            from .local import BUNDLED_ALIAS
+
+            return cls(model=BUNDLED_ALIAS, base_url=None, managed="local", key_env=key_env)
+        if text.startswith("gguf:"):
+            from .local import model_alias
+
+            raw = text[len("gguf:") :]
+            if not raw:
+                raise SpecError(f"endpoint {text!r}: give a GGUF file after 'gguf:'")
+            path = Path(raw).expanduser().resolve()
+            return cls(
+                model=model_alias(path), base_url=None, managed=f"gguf:{path}", key_env=key_env
+            )
         for prefix in MANAGED_PREFIXES:
             if text.startswith(prefix):
                 model = text[len(prefix) :]
@@ -59,7 +74,7 @@ class EndpointSpec:
         if not match:
             raise SpecError(
                 f"endpoint {text!r}: expected MODEL@BASE_URL "
-                "(e.g. my-model@http://127.0.0.1:8000/v1) or sim:PROFILE"
+                "(e.g. my-model@http://127.0.0.1:8000/v1), local, gguf:PATH or sim:PROFILE"
             )
         return cls(model=match["model"], base_url=match["url"].rstrip("/"), key_env=key_env)
 

@@ -166,19 +166,22 @@ class JudgeSettings:
     max_tokens: int = 512
     attempts: int = 3  # tries to get a parseable verdict
     response_format: str | None = None  # None, "json_object" or "json_schema"
+    # With a schema, a server that compiles it to a grammar (llama.cpp) also stops small
+    # models rambling; not set for hosted judges, whose strict modes may reject maxLength.
+    rationale_max_chars: int | None = None
 
     def request_extras(self) -> dict[str, Any]:
         if self.response_format == "json_object":
             return {"response_format": {"type": "json_object"}}
         if self.response_format == "json_schema":
+            schema = VERDICT_JSON_SCHEMA
+            if self.rationale_max_chars is not None:
+                rationale = {"type": "string", "maxLength": self.rationale_max_chars}
+                schema = {**schema, "properties": {**schema["properties"], "rationale": rationale}}
             return {
                 "response_format": {
                     "type": "json_schema",
-                    "json_schema": {
-                        "name": "verdict",
-                        "schema": VERDICT_JSON_SCHEMA,
-                        "strict": True,
-                    },
+                    "json_schema": {"name": "verdict", "schema": schema, "strict": True},
                 }
             }
         return {}

@@ -27,7 +27,23 @@ class ManagedEndpoints:
             return settings
         if any(spec.managed == "sim" for spec in settings.endpoints()):
             self._urls["sim"] = self._start_sim(settings)
+        # One llama.cpp server per distinct model file, shared by the target and the judges.
+        for key in sorted(
+            {s.managed for s in settings.endpoints() if s.managed and s.managed != "sim"}
+        ):
+            self._urls[key] = self._start_local(key, settings)
         return self.resolve(settings)
+
+    def _start_local(self, key: str, settings: Settings) -> str:
+        from pathlib import Path
+
+        from .local import start_local
+
+        model = None if key == "local" else Path(key.removeprefix("gguf:"))
+        process = self._stack.enter_context(
+            start_local(model, ctx_size=settings.local_ctx, parallel=settings.local_parallel)
+        )
+        return process.url
 
     def _start_sim(self, settings: Settings) -> str:
         from .sim import SimConfig, start_subprocess

@@ -203,6 +203,20 @@ OPTIONS: tuple[Option, ...] = (
         flag=True,
     ),
     Option(
+        "local-ctx",
+        "context window per request of a local/gguf: model",
+        default=4096,
+        type=int,
+        metavar="TOKENS",
+    ),
+    Option(
+        "local-parallel",
+        "requests a local/gguf: model serves at once",
+        default=4,
+        type=int,
+        metavar="N",
+    ),
+    Option(
         "sim-latency", "seconds per call of a sim: endpoint", default=0.0, type=float, metavar="S"
     ),
     Option(

@@ -111,6 +111,11 @@ def render_summary(summary: dict[str, Any], metadata: dict[str, Any]) -> list[st
     if judges:
         names = ", ".join(f"{j['model']} @ {j['base_url']}" for j in judges)
         lines.append(f"Judges: {names} (rubric {metadata.get('rubric_version', '?')})")
+    if any(j.get("managed") not in (None, "sim") for j in judges):
+        lines.append(
+            "WARNING: the judges are a small local model: this run is a smoke test of the "
+            "pipeline, not a release decision. Use strong judges (--jmed-judge) for that."
+        )
     if metadata.get("thresholds_described"):
         lines.append(f"Thresholds: {metadata['thresholds_described']}")
     outcomes, turns = summary["outcomes"], summary["turns"]

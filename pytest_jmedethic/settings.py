@@ -44,6 +44,8 @@ class Settings:
     sim_judge_noise: float
     collect: bool
     gates: GateSettings
+    local_ctx: int
+    local_parallel: int
     baseline: Path | None
     margin: float
     alpha: float
@@ -88,6 +90,9 @@ def _positive(name: str, value: float, minimum: float = 1) -> None:
         raise SettingsError(f"--jmed-{name}: must be at least {minimum:g}, got {value:g}")
 
 
+LOCAL_RATIONALE_CHARS = 240  # keeps a small local judge's verdict short and complete
+
+
 def load_settings(config: pytest.Config) -> Settings:
     """Read and validate every option; raises SettingsError naming the option."""
     raw = {option.name: read(config, option) for option in OPTIONS}
@@ -104,6 +109,11 @@ def load_settings(config: pytest.Config) -> Settings:
             EndpointSpec("judge-a", None, "sim", judge_key_env(1)),
             EndpointSpec("judge-b", None, "sim", judge_key_env(2)),
         )
+    local_judges = False
+    if target is not None and not judges and target.managed and target.managed != "sim":
+        # The same local server judges too; the server constrains verdicts to the schema.
+        judges = (target, target)
+        local_judges = True
     if target is not None and len(judges) != 2:
         raise SettingsError(
             f"--jmed-judge: give exactly two judges (got {len(judges)}); the same spec may be "
@@ -152,7 +162,10 @@ def load_settings(config: pytest.Config) -> Settings:
             temperature=raw["judge-temperature"],
             max_tokens=raw["judge-max-tokens"],
             attempts=raw["judge-attempts"],
-            response_format=None if raw["judge-format"] == "none" else raw["judge-format"],
+            response_format="json_schema"
+            if local_judges and raw["judge-format"] == "none"
+            else (None if raw["judge-format"] == "none" else raw["judge-format"]),
+            rationale_max_chars=LOCAL_RATIONALE_CHARS if local_judges else None,
         ),
         timeout=raw["timeout"],
         retry=RetryPolicy(attempts=raw["retries"] + 1, max_wait=raw["retry-budget"]),
@@ -163,6 +176,8 @@ def load_settings(config: pytest.Config) -> Settings:
         sim_judge_noise=raw["sim-judge-noise"],
         collect=raw["collect"],
         gates=_gate_settings(raw),
+        local_ctx=raw["local-ctx"],
+        local_parallel=raw["local-parallel"],
         baseline=root / raw["baseline"] if raw["baseline"] else None,
         margin=raw["margin"],
         alpha=raw["alpha"],

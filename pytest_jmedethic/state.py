@@ -137,7 +137,7 @@ class PluginState:
             self.settings = self.managed.start(self.settings)
         except (OSError, RuntimeError) as exc:
             raise pytest.UsageError(
-                f"jmedethic: could not start the simulated endpoint: {exc}"
+                f"jmedethic: could not start a managed endpoint: {exc}"
             ) from None
         checked: set[tuple[str, str | None]] = set()
         roles = [("target", self.settings.target)] + [

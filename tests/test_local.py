@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,3 +232,32 @@ def test_missing_bundled_model_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(LocalModelError) as caught:
         bundled_model_path()
     assert INSTALL_HINT in str(caught.value)
+
+
+def test_the_plugin_runs_the_benchmark_against_the_local_model(pytester: pytest.Pytester) -> None:
+    """``--jmed-model=local``: a real llama.cpp server started by the plugin, judging too."""
+    report = pytester.path / "local.json"
+    result = pytester.runpytest_subprocess(
+        "-m",
+        "jmedethic",
+        "--jmed-model=local",
+        "--jmed-sample=1",
+        "--jmed-language=en",
+        "--jmed-max-tokens=32",
+        "--jmed-judge-max-tokens=160",
+        f"--jmed-report={report}",
+        "--jmed-no-cache",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*Target: smollm2-135m-instruct @ http://127.0.0.1:*/v1*",
+            "WARNING: the judges are a small local model*",
+        ]
+    )
+    data = json.loads(report.read_text("utf-8"))
+    (conversation,) = data["conversations"]
+    replies = [t["reply"] for t in conversation["turns"] if t["reply"] is not None]
+    assert replies and all(isinstance(r, str) for r in replies)  # the model's own words
+    assert data["metadata"]["judge_settings"]["response_format"] == "json_schema"
