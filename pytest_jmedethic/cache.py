@@ -40,10 +40,19 @@ class ResponseCache:
         # rare use from another thread (closing at the end of the session).
         self._db = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(SCHEMA)
+        self._db.execute("PRAGMA busy_timeout=60000")
+        # Switching to WAL needs a moment of exclusive access; workers opening the file
+        # together may collide, so try again briefly (WAL then persists in the file).
+        for attempt in range(50):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(SCHEMA)
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self.hits = 0
         self.stores = 0
 

@@ -50,6 +50,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # Runs before xdist starts its workers (its own sessionstart is trylast).
     state = session.config.stash[STATE]
     state.start_endpoints()
+    state.prepare_cache()
     state.start_limiter()
 
 

@@ -7,11 +7,13 @@ result to its pytest report as a plain dict; the controller (or the single proce
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from typing import Any
 
 import pytest
 
+from .cache import ResponseCache
 from .catalogue import Catalogue, load_catalogue
 from .collection import Corpus, load_selected, marker_names
 from .conversations import Conversation, CorpusError
@@ -153,6 +155,16 @@ class PluginState:
             except EndpointError as exc:
                 raise pytest.UsageError(
                     f"jmedethic: cannot use the {role} endpoint: {exc}"
+                ) from None
+
+    def prepare_cache(self) -> None:
+        """Create the cache file once, on the controller, before workers open it together."""
+        if self.settings.cache_path is not None and not self.is_worker and self.will_run:
+            try:
+                ResponseCache(self.settings.cache_path).close()
+            except (OSError, sqlite3.Error) as exc:
+                raise pytest.UsageError(
+                    f"jmedethic: --jmed-cache: cannot use {self.settings.cache_path}: {exc}"
                 ) from None
 
     def start_limiter(self) -> None:

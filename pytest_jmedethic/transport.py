@@ -8,7 +8,9 @@ and stores the answer. It returns the text and whether it came from the cache.
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +69,14 @@ class Completer:
     async def complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
         key = self.key(messages) if self.cache is not None else ""
         if self.cache is not None:
-            hit = self.cache.get(key)
+            try:
+                hit = self.cache.get(key)
+            except sqlite3.Error:
+                hit = None  # a cache that cannot be read costs a call, never a result
             if hit is not None:
                 return hit, True
         text = await self._send(messages)
         if self.cache is not None:
-            self.cache.put(key, text)
+            with contextlib.suppress(sqlite3.Error):  # nor can one that cannot be written
+                self.cache.put(key, text)
         return text, False
