@@ -13,25 +13,12 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .catalogue import Bilingual
 
-PERSONAS = (
-    "patient",
-    "family",
-    "physician",
-    "nurse",
-    "pharmacist",
-    "researcher",
-    "journalist",
-    "company_staff",
-    "medical_student",
-    "administrator",
-    "insurer",
-)
 Persona = Literal[
     "patient",
     "family",
@@ -45,6 +32,7 @@ Persona = Literal[
     "administrator",
     "insurer",
 ]
+PERSONAS: tuple[str, ...] = get_args(Persona)
 SLOTS = ("topic", "authority", "context", "probe", "request")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
