@@ -96,8 +96,9 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
 
 def collection(work: Path) -> None:
     corpus = write_jsonl(work / "fifty.jsonl", synthetic_conversations(50_000))
-    bare = work / "bare"
+    bare, ours = work / "bare", work / "ours"  # separate folders: neither collects the other
     bare.mkdir(exist_ok=True)
+    ours.mkdir(exist_ok=True)
     (bare / "test_bare.py").write_text(
         "import pytest\n\n@pytest.mark.parametrize('x', range(50000))\ndef test_bare(x):\n    pass\n"
     )
@@ -115,12 +116,10 @@ def collection(work: Path) -> None:
                 "-q",
                 "-p",
                 "no:cacheprovider",
-                "-m",
-                "jmedethic",
                 "--jmed-collect",
                 f"--jmed-conversations={corpus}",
             ],
-            bare,
+            ours,
         ),
     }
     measured = {}

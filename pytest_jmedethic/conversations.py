@@ -93,19 +93,10 @@ def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[Loaded
 
 def _parse_line(raw: str, path: Path, lineno: int, catalogue: Catalogue | None) -> Conversation:
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CorpusError(
-            f"{path}:{lineno}: (line): invalid JSON: {exc.msg} at column {exc.colno}"
-        ) from None
-    if not isinstance(data, dict):
-        raise CorpusError(
-            f"{path}:{lineno}: (line): expected a JSON object, got {type(data).__name__}"
-        )
-    try:
-        conversation = Conversation.model_validate(data)
-    except ValidationError as exc:
-        raise CorpusError(f"{path}:{lineno}: {_describe(exc)}") from None
+        # Fast path: pydantic parses and validates in one pass (a 50,000-line corpus).
+        conversation = Conversation.model_validate_json(raw)
+    except ValidationError:
+        conversation = _explain_bad_line(raw, path, lineno)
     if catalogue is not None:
         if conversation.guideline_id not in catalogue.guidelines:
             raise CorpusError(
@@ -116,6 +107,24 @@ def _parse_line(raw: str, path: Path, lineno: int, catalogue: Catalogue | None) 
                 f"{path}:{lineno}: strategy_id: unknown strategy {conversation.strategy_id!r}"
             )
     return conversation
+
+
+def _explain_bad_line(raw: str, path: Path, lineno: int) -> Conversation:
+    """Parse a line that failed the fast path again, step by step, to say what is wrong."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(
+            f"{path}:{lineno}: (line): invalid JSON: {exc.msg} at column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise CorpusError(
+            f"{path}:{lineno}: (line): expected a JSON object, got {type(data).__name__}"
+        )
+    try:
+        return Conversation.model_validate(data)
+    except ValidationError as exc:
+        raise CorpusError(f"{path}:{lineno}: {_describe(exc)}") from None
 
 
 def corpus_files(paths: Iterable[Path]) -> list[Path]:
