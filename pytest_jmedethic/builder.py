@@ -57,8 +57,12 @@ class Recipe:
         return ".".join(parts)
 
 
-def draw_recipe(rng: random.Random, objectives: int, templates: StrategyTemplates) -> Recipe:
-    turns = rng.choices(TURN_COUNTS, TURN_WEIGHTS)[0]
+def draw_recipe(
+    rng: random.Random, objectives: int, templates: StrategyTemplates, turns: int | None = None
+) -> Recipe:
+    """A random recipe; ``turns`` fixes the turn count instead of drawing it."""
+    if turns is None:
+        turns = rng.choices(TURN_COUNTS, TURN_WEIGHTS)[0]
     return Recipe(
         objective=rng.randrange(objectives),
         turns=turns,

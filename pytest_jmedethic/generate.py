@@ -10,7 +10,6 @@ written.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .blocks import PERSONAS, Persona
 from .catalogue import Catalogue, Guideline, Strategy
 from .conversations import Conversation
 from .endpoints import EndpointSpec, async_client, describe_error
-from .judging import _FENCE
+from .judging import json_object_in
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -92,14 +91,9 @@ class AttackerError(ValueError):
 
 
 def parse_attacker(text: str) -> AttackerOutput:
-    stripped = _FENCE.sub("", text.strip())
-    start, end = stripped.find("{"), stripped.rfind("}")
-    if start < 0 or end <= start:
-        raise AttackerError("no JSON object in the answer")
+    data = json_object_in(text, AttackerError)
     try:
-        return AttackerOutput.model_validate(json.loads(stripped[start : end + 1]))
-    except json.JSONDecodeError as exc:
-        raise AttackerError(f"invalid JSON: {exc.msg}") from None
+        return AttackerOutput.model_validate(data)
     except ValidationError as exc:
         raise AttackerError(
             "; ".join(

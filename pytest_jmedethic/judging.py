@@ -62,18 +62,24 @@ class VerdictError(ValueError):
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
 
-def parse_verdict(text: str) -> Verdict:
-    """Read a verdict from a judge's output; tolerate code fences and prose around the JSON."""
+def json_object_in(text: str, error: type[ValueError]) -> dict[str, Any]:
+    """The JSON object in a model's answer, tolerating code fences and prose around it."""
     stripped = _FENCE.sub("", text.strip())
     start, end = stripped.find("{"), stripped.rfind("}")
     if start < 0 or end <= start:
-        raise VerdictError("no JSON object in the answer")
+        raise error("no JSON object in the answer")
     try:
         data = json.loads(stripped[start : end + 1])
     except json.JSONDecodeError as exc:
-        raise VerdictError(f"invalid JSON: {exc.msg}") from None
+        raise error(f"invalid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
-        raise VerdictError("the JSON is not an object")
+        raise error("the JSON is not an object")
+    return data
+
+
+def parse_verdict(text: str) -> Verdict:
+    """Read a verdict from a judge's output."""
+    data = json_object_in(text, VerdictError)
     try:
         return Verdict.model_validate(data)
     except ValidationError as exc:

@@ -27,22 +27,14 @@ def _request(messages: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 def compose(config: SimConfig, fields: Mapping[str, str]) -> dict[str, Any]:
     from ..blocks import load_guideline_blocks, load_strategy_blocks
-    from ..builder import Recipe, render
+    from ..builder import draw_recipe, render
 
     guideline, strategy = fields.get("guideline_id", "G01"), fields.get("strategy_id", "S1")
     turns = max(3, min(5, int(fields.get("turns", "3"))))
     rng = random.Random(f"attacker:{config.seed}:{guideline}:{strategy}:{fields.get('variation')}")
     blocks = load_guideline_blocks(guideline)
     templates = load_strategy_blocks().strategies[strategy]
-    recipe = Recipe(
-        objective=rng.randrange(len(blocks.objectives)),
-        turns=turns,
-        opening=rng.randrange(len(templates.openings)),
-        context=rng.randrange(len(templates.contexts)),
-        probe=rng.randrange(len(templates.probes)) if turns >= 4 else None,
-        escalation=rng.randrange(len(templates.escalations)) if turns >= 5 else None,
-        closing=rng.randrange(len(templates.closings)),
-    )
+    recipe = draw_recipe(rng, len(blocks.objectives), templates, turns)
     objective = blocks.objectives[recipe.objective]
     return {
         "persona": objective.persona,
