@@ -53,14 +53,10 @@ class ResponseCache:
                     raise
                 time.sleep(0.1)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self.hits = 0
-        self.stores = 0
 
     def get(self, key: str) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            self.hits += 1
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
@@ -69,7 +65,6 @@ class ResponseCache:
                 "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
                 (key, value, time.time()),
             )
-        self.stores += 1
 
     def close(self) -> None:
         with self._lock:

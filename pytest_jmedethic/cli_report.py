@@ -15,7 +15,7 @@ from .report import ReportError, load_report, write_report
 from .results import ConversationResult
 from .summary import summarize
 from .thresholds import Thresholds
-from .verdict import comparability_notes, release_verdict
+from .verdict import release_verdict
 
 # Metadata that must agree for shard reports to be one run.
 SAME_RUN_KEYS = (
@@ -79,11 +79,10 @@ def _verdict(
         margin=margin,
         alpha=alpha,
         seed=seed,
+        summary=report["summary"],
+        metadata=report["metadata"],
+        baseline_metadata=baseline_metadata,
     )
-    if baseline_metadata is not None and report["verdict"]["comparison"] is not None:
-        report["verdict"]["comparison"]["notes"] = comparability_notes(
-            report["metadata"], baseline_metadata
-        )
 
 
 def _show(args: argparse.Namespace, report: dict[str, Any]) -> int:

@@ -99,24 +99,6 @@ class EndpointSpec:
     def __str__(self) -> str:
         return f"{self.model} @ {self.public_url}"
 
-    def to_wire(self) -> dict[str, Any]:
-        """Plain data for xdist's workerinput; carries env var names, never key values."""
-        return {
-            "model": self.model,
-            "base_url": self.base_url,
-            "managed": self.managed,
-            "key_env": list(self.key_env),
-        }
-
-    @classmethod
-    def from_wire(cls, data: dict[str, Any]) -> EndpointSpec:
-        return cls(
-            model=data["model"],
-            base_url=data["base_url"],
-            managed=data["managed"],
-            key_env=tuple(data["key_env"]),
-        )
-
 
 def target_key_env() -> tuple[str, ...]:
     return ("JMED_MODEL_API_KEY", "OPENAI_API_KEY")

@@ -258,11 +258,6 @@ class Engine:
         """Requests sent to endpoints by this process (cache hits excluded, retries included)."""
         return self._clients.calls
 
-    @property
-    def in_flight(self) -> int:
-        with self._lock:
-            return sum(1 for f in self._futures.values() if not f.done())
-
     def close(self) -> None:
         if not self._loop.is_running():
             return

@@ -29,7 +29,7 @@ from .results import ConversationResult
 from .retry import FatalEndpointError
 from .settings import Settings
 from .snapshots import configured
-from .verdict import comparability_notes, release_verdict
+from .verdict import release_verdict
 
 STATE = pytest.StashKey["PluginState"]()
 RESULT_ATTRIBUTE = "jmedethic_result"
@@ -316,11 +316,10 @@ class PluginState:
             margin=self.settings.margin,
             alpha=self.settings.alpha,
             seed=self.settings.selection.seed,
+            summary=self.report["summary"],
+            metadata=self.report["metadata"],
+            baseline_metadata=self.baseline_metadata,
         )
-        if self.report["verdict"]["comparison"] is not None:
-            self.report["verdict"]["comparison"]["notes"] = comparability_notes(
-                self.report["metadata"], self.baseline_metadata
-            )
         if self.settings.report is not None:
             write_report(self.report, self.settings.report)
 

@@ -24,13 +24,20 @@ def release_verdict(
     margin: float = 0.5,
     alpha: float = 0.05,
     seed: int = 0,
+    summary: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    baseline_metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``summary`` saves recomputing one the caller has; the two metadata let the comparison
+    note what besides the model differs between the runs."""
     ordered = sorted(results, key=lambda r: r.id)
     comparison = None
     if baseline is not None:
         comparison = compare(ordered, baseline, margin=margin, alpha=alpha, seed=seed)
         comparison["baseline"] = baseline_label
-    checked = evaluate(summarize(ordered), list(ordered), gates, comparison)
+        if metadata is not None and baseline_metadata is not None:
+            comparison["notes"] = comparability_notes(metadata, baseline_metadata)
+    checked = evaluate(summary or summarize(ordered), list(ordered), gates, comparison)
     return {
         "settings": {**gates.to_dict(), "margin": margin, "alpha": alpha, "seed": seed},
         "gates": checked,
