@@ -4,7 +4,7 @@ pytest runs items one at a time; the engine runs conversations concurrently. To 
 them, the item being set up hands the engine the conversations of the next items this
 process will run: the following items in-process, or the items already queued on an
 xdist worker. With ``--dist load`` a worker's queue can shrink to two items, so
-``LookaheadScheduling`` keeps each worker's queue at least as long as the lookahead window.
+``LookaheadScheduling`` keeps each worker's queue as long as the lookahead window.
 """
 
 from __future__ import annotations
@@ -57,15 +57,38 @@ def make_scheduler(config: pytest.Config, log: Any, window: int) -> Any:
         return None
 
     class LookaheadScheduling(LoadScheduling):  # type: ignore[misc,valid-type]
+        """``--dist load`` that keeps each worker's queue at the lookahead window.
+
+        Long enough for the engine to keep its conversations in flight; short enough that
+        the workers run out of work together. xdist's own heuristics hand out up to a
+        quarter of the run at once, which at the end leaves one worker with whole extra
+        waves of conversations while the others sit idle.
+        """
+
+        def schedule(self) -> None:
+            if self.collection is not None or not self.collection_is_completed:
+                super().schedule()
+                return
+            if not self._check_nodes_have_same_collection():
+                self.log("**Different tests collected, aborting run**")
+                return
+            self.collection = next(iter(self.node2collection.values()))
+            self.pending[:] = range(len(self.collection))
+            share = -(-len(self.pending) // len(self.nodes))  # even shares when it all fits
+            for node in self.nodes:
+                self._send_tests(node, min(window, share))
+            if not self.pending:
+                for node in self.nodes:
+                    node.shutdown()
+
         def check_schedule(self, node: Any, duration: float = 0) -> None:
-            pending = self.node2pending.get(node)
-            if (
-                not node.shutting_down
-                and self.pending
-                and pending is not None
-                and len(pending) < window
-            ):
-                self._send_tests(node, min(window * 2 - len(pending), len(self.pending)))
-            super().check_schedule(node, duration)
+            if node.shutting_down:
+                return
+            if not self.pending:
+                node.shutdown()
+                return
+            missing = window - len(self.node2pending[node])
+            if missing > 0:
+                self._send_tests(node, missing)
 
     return LookaheadScheduling(config, log)

@@ -40,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.active:
         state.register_markers()
     state.load_baseline()
+    state.preload_aggregation()
     if settings.snapshot and settings.selection.is_partial:
         # Snapshots of conversations outside this selection are not unused: syrupy must
         # neither fail on them nor delete them with --snapshot-update.

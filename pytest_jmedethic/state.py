@@ -3,6 +3,10 @@
 The hooks in ``plugin.py`` delegate here. Workers drive conversations and attach each
 result to its pytest report as a plain dict; the controller (or the single process with
 ``-n 0``) collects those dicts, so both modes aggregate the same data.
+
+Aggregation, reports and rendering (numpy, scipy) are imported only where they run, on
+the controller: every xdist worker would otherwise spend half a second importing scipy
+before it sends its first request.
 """
 
 from __future__ import annotations
@@ -23,13 +27,10 @@ from .failures import unscored_error
 from .limits import LimiterService
 from .lookahead import ItemOrder, make_scheduler
 from .managed import WORKERINPUT_KEY, ManagedEndpoints
-from .render import render_run, render_summary, render_verdict
-from .report import ReportError, build_report, load_report, write_report
 from .results import ConversationResult
 from .retry import FatalEndpointError
 from .settings import Settings
 from .snapshots import configured
-from .verdict import release_verdict
 
 STATE = pytest.StashKey["PluginState"]()
 RESULT_ATTRIBUTE = "jmedethic_result"
@@ -114,10 +115,21 @@ class PluginState:
                     problems.append(f"{option}: unknown id(s) {', '.join(unknown)}")
         return "; ".join(problems) or None
 
+    def preload_aggregation(self) -> None:
+        """Import the aggregation modules now, on the controller, rather than after the run.
+
+        Workers never import them; the controller will, and doing it before the session
+        keeps it out of the time between the last reply and the summary.
+        """
+        if not self.is_worker and self.will_run:
+            from . import render, report, verdict  # noqa: F401
+
     def load_baseline(self) -> None:
         """Read the baseline report once, on the controller, before anything runs."""
         if self.settings.baseline is None or self.is_worker:
             return
+        from .report import ReportError, load_report
+
         try:
             data, self.baseline = load_report(self.settings.baseline)
         except ReportError as exc:
@@ -305,6 +317,9 @@ class PluginState:
             return
         if not self.results and exitstatus in _ABORTED:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
+        from .report import build_report, write_report
+        from .verdict import release_verdict
+
         results = list(self.results.values())
         self.report = build_report(results, self.metadata())
         self.report["run"] = self.run_facts(results, exitstatus)
@@ -351,6 +366,8 @@ class PluginState:
     def write_terminal_summary(self, reporter: Any) -> None:
         if self.report is None:
             return
+        from .render import render_run, render_summary, render_verdict
+
         reporter.write_sep("=", "jmedethic summary")
         for line in render_summary(self.report["summary"], self.report["metadata"]):
             reporter.write_line(line)
