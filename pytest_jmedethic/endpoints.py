@@ -141,7 +141,8 @@ def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
         detail = "" if root is exc else _describe_cause(root)
         # Judged by the innermost cause: transports map each other's errors loosely (the
         # aiohttp transport reports a refused connection as a connect timeout).
-        if isinstance(root, (TimeoutError, asyncio.TimeoutError)) or "Timeout" in type(root).__name__:
+        timed_out = isinstance(root, (TimeoutError, asyncio.TimeoutError))
+        if timed_out or "Timeout" in type(root).__name__:
             return f"{spec}: timed out{detail}"
         if isinstance(root, OSError):
             return f"{spec}: cannot connect{detail}"

@@ -102,8 +102,7 @@ def reply_text(response: httpx.Response) -> str:
         raise openai.APIResponseValidationError(
             response,
             response.text[:300],
-            message=f"not a chat completion ({type(exc).__name__}: {exc}): "
-            f"{response.text[:120]!r}",
+            message=f"not a chat completion ({type(exc).__name__}: {exc}): {response.text[:120]!r}",
         ) from None
     if content is None:
         return ""
