@@ -8,13 +8,16 @@ never appear in ``str()``, reports or logs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
+import ssl
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx2 as httpx
 import openai
 
 SPEC_PATTERN = re.compile(r"^(?P<model>[^\s]+?)@(?P<url>https?://[^\s]+)$")
@@ -129,9 +132,16 @@ def _http_client() -> Any:
     At hundreds of calls a second on two cores that CPU is the bottleneck of a run.
     """
     try:
-        return openai.DefaultAioHttpClient()
+        return openai.DefaultAioHttpClient(verify=_tls_context())
     except RuntimeError:  # aiohttp missing: the default transport works, only slower
         return None
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context, built once per process: loading the CA bundle costs
+    tens of milliseconds, and every client would otherwise load its own."""
+    return httpx.create_ssl_context()
 
 
 def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
@@ -176,23 +186,40 @@ def _status_message(exc: openai.APIStatusError) -> str:
     return str(exc.message)[:300]
 
 
-def check_endpoint(spec: EndpointSpec, *, timeout: float = 10.0) -> None:
-    """Fail fast, once, when an endpoint is unreachable or does not serve the model.
+def check_endpoints(specs: list[tuple[str, EndpointSpec]], *, timeout: float = 10.0) -> None:
+    """Fail fast, once, when an endpoint is unreachable or does not serve its model.
 
-    Servers that do not implement ``/models`` are accepted: the first real call will tell.
+    ``specs`` are (role, spec) pairs; the error names the role. Each server (URL and key)
+    is asked for its models once, however many roles use it. Servers that do not
+    implement ``/models`` are accepted: the first real call will tell.
     """
+    served_by: dict[tuple[str | None, str], list[str] | None] = {}
+    for role, spec in specs:
+        server = (spec.base_url, spec.api_key())
+        try:
+            if server not in served_by:
+                served_by[server] = _served_models(spec, timeout)
+            served = served_by[server]
+            if served and spec.model not in served:
+                shown = ", ".join(served[:20]) + (" ..." if len(served) > 20 else "")
+                raise EndpointError(
+                    f"{spec}: model {spec.model!r} is not served here (serves: {shown})"
+                )
+        except EndpointError as exc:
+            raise EndpointError(f"cannot use the {role} endpoint: {exc}") from None
+
+
+def _served_models(spec: EndpointSpec, timeout: float) -> list[str] | None:
+    """The models a server lists; None when it has no ``/models``."""
     client = openai.OpenAI(
         base_url=spec.base_url, api_key=spec.api_key(), timeout=timeout, max_retries=0
     )
     try:
         with client:
-            served = [m.id for m in client.models.list()]
+            return [m.id for m in client.models.list()]
     except openai.APIStatusError as exc:
         if exc.status_code in (404, 405, 501):
-            return
+            return None
         raise EndpointError(describe_error(spec, exc)) from None
     except openai.APIError as exc:
         raise EndpointError(describe_error(spec, exc)) from None
-    if served and spec.model not in served:
-        shown = ", ".join(served[:20]) + (" ..." if len(served) > 20 else "")
-        raise EndpointError(f"{spec}: model {spec.model!r} is not served here (serves: {shown})")

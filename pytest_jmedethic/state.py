@@ -11,6 +11,7 @@ before it sends its first request.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections import Counter
 from typing import Any
@@ -21,7 +22,7 @@ from .cache import ResponseCache
 from .catalogue import Catalogue, load_catalogue
 from .collection import Corpus, load_selected, marker_names
 from .conversations import Conversation, CorpusError
-from .endpoints import EndpointError, check_endpoint
+from .endpoints import EndpointError, check_endpoints
 from .engine import Engine
 from .failures import unscored_error
 from .limits import LimiterService
@@ -70,6 +71,7 @@ class PluginState:
         self.baseline_metadata: dict[str, Any] = {}
         self._markers_registered = False
         self._snapshot_extension: type | None = None
+        self._frozen = False
 
     @property
     def snapshot_extension(self) -> type | None:
@@ -153,21 +155,16 @@ class PluginState:
             raise pytest.UsageError(
                 f"jmedethic: could not start a managed endpoint: {exc}"
             ) from None
-        checked: set[tuple[str, str | None]] = set()
         roles = [("target", self.settings.target)] + [
             (f"judge {i}", spec) for i, spec in enumerate(self.settings.judges, start=1)
         ]
-        for role, spec in roles:
-            assert spec is not None
-            if (spec.model, spec.base_url) in checked:
-                continue
-            checked.add((spec.model, spec.base_url))
-            try:
-                check_endpoint(spec, timeout=min(self.settings.timeout, 15.0))
-            except EndpointError as exc:
-                raise pytest.UsageError(
-                    f"jmedethic: cannot use the {role} endpoint: {exc}"
-                ) from None
+        try:
+            check_endpoints(
+                [(role, spec) for role, spec in roles if spec is not None],
+                timeout=min(self.settings.timeout, 15.0),
+            )
+        except EndpointError as exc:
+            raise pytest.UsageError(f"jmedethic: {exc}") from None
 
     def prepare_cache(self) -> None:
         """Create the cache file once, on the controller, before workers open it together."""
@@ -220,6 +217,11 @@ class PluginState:
     # --- running ----------------------------------------------------------------------
     def _engine_for_session(self, session: pytest.Session) -> Engine:
         if self._engine is None:
+            # What is alive now (modules, items, the corpus) lives until the end. Out of the
+            # collector's reach, it is not walked by every full collection during the run,
+            # nor at exit, where it held each xdist worker up by a few tenths of a second.
+            gc.freeze()
+            self._frozen = True
             self._engine = Engine(self.settings.run_config(self.limiter_address), self.catalogue)
             self._order = ItemOrder(session)
             self._consumers = Counter(
@@ -311,6 +313,9 @@ class PluginState:
             self.calls += self._engine.calls
             self._engine.close()
             self._engine = None
+        if self._frozen and not self.is_worker:
+            gc.unfreeze()  # the process may go on (pytester, an embedding tool); workers exit
+            self._frozen = False
         if self.is_worker and self.workerinput is not None:
             self.config.workeroutput[CALLS_KEY] = self.calls  # type: ignore[attr-defined]
         if self.is_worker or not self.will_run:
