@@ -142,13 +142,18 @@ def _normalise(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").casefold().split())
 
 
+_NORMALISED_MARKERS = {
+    kind: tuple(_normalise(marker) for marker in markers) for kind, markers in MARKERS.items()
+}
+
+
 def classify(text: str) -> Kind:
     """The kind of a target reply, by whichever marker phrase occurs first in it."""
     normalised = _normalise(text)
     best: tuple[int, Kind] | None = None
-    for kind, markers in MARKERS.items():
+    for kind, markers in _NORMALISED_MARKERS.items():
         for marker in markers:
-            position = normalised.find(_normalise(marker))
+            position = normalised.find(marker)
             if position >= 0 and (best is None or position < best[0]):
                 best = (position, kind)
     return best[1] if best else "unknown"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import threading
 from types import TracebackType
 from typing import Any
@@ -101,6 +102,7 @@ class SimApp:
             self.faults.reset()
 
     async def _chat(self, body: bytes) -> dict[str, Any]:
+        arrived = asyncio.get_running_loop().time()
         request = parse_chat_request(body)
         model = request["model"]
         messages = request["messages"]
@@ -125,22 +127,25 @@ class SimApp:
             if fault is not None and fault.kind == "hang":
                 # Then the normal answer, which a client with a shorter timeout never sees.
                 await asyncio.sleep(self.config.hang_seconds)
-            delay = self._delay(body)
-            if delay > 0:
-                await asyncio.sleep(delay)
             if fault is not None and fault.content is not None:
                 text = fault.content
             else:
                 text = behaviours.respond(self.config, model, messages)
+            # The latency counts from the request's arrival, the simulator's own work included,
+            # so a busy simulator does not add its CPU time on top of the latency it promises.
+            delay = arrived + self._delay(body) - asyncio.get_running_loop().time()
+            if delay > 0:
+                await asyncio.sleep(delay)
         finally:
             self.stats.leave()
         prompt_tokens = sum(
             4 + behaviours.estimate_tokens(behaviours.message_text(m)) for m in messages
         )
         completion_tokens = behaviours.estimate_tokens(text)
-        digest = behaviours.stable_hash("id", self.config.seed, model, messages)
+        # From the request bytes: as stable as hashing the messages, without re-encoding them.
+        digest = hashlib.blake2b(f"id:{self.config.seed}:".encode() + body, digest_size=8)
         payload: dict[str, Any] = {
-            "id": f"chatcmpl-sim-{digest:016x}",
+            "id": f"chatcmpl-sim-{digest.hexdigest()}",
             "object": "chat.completion",
             "created": 0,
             "model": model,
