@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .collection import benchmark_items, parameters
+from .collection import benchmark_items, parametrize
 from .conversations import Conversation, CorpusError
 from .options import SettingsError, register
 from .results import ConversationResult
@@ -84,7 +84,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         selected = state.corpus().selected
     except CorpusError as exc:
         raise pytest.Collector.CollectError(f"jmedethic: {exc}") from None
-    metafunc.parametrize(CONVERSATION_FIXTURE, parameters(selected))
+    parametrize(metafunc, CONVERSATION_FIXTURE, selected)
 
 
 @pytest.hookimpl(tryfirst=True)
