@@ -13,11 +13,6 @@ from typing import Any
 
 import pytest
 
-try:  # xdist is a dependency, but keep the plugin importable without it
-    from xdist.scheduler import LoadScheduling
-except ImportError:  # pragma: no cover
-    LoadScheduling = None  # type: ignore[assignment,misc]
-
 
 def _worker_queue(config: pytest.Config) -> list[int] | None:
     """Indices queued on this xdist worker, current next item first; None when not a worker."""
@@ -53,7 +48,10 @@ class ItemOrder:
 
 
 def make_scheduler(config: pytest.Config, log: Any, window: int) -> Any:
-    if LoadScheduling is None:  # pragma: no cover
+    # Imported here: only the xdist controller schedules, and workers start faster without it.
+    try:
+        from xdist.scheduler import LoadScheduling
+    except ImportError:  # pragma: no cover - xdist is a dependency
         return None
 
     class LookaheadScheduling(LoadScheduling):  # type: ignore[misc,valid-type]

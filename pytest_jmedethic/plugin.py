@@ -103,6 +103,10 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     items.extend(benchmark_items(session))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[STATE].start_engine_early(session)
+
+
 @pytest.fixture
 def jmed_result(
     request: pytest.FixtureRequest, jmed_conversation: Conversation

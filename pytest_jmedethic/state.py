@@ -231,6 +231,11 @@ class PluginState:
             )
         return self._engine
 
+    def start_engine_early(self, session: pytest.Session) -> None:
+        """On an xdist worker, open the clients while the controller schedules the items."""
+        if self.is_worker and self.will_run and session.items:
+            self._engine_for_session(session)
+
     def result_for(self, item: pytest.Item, conversation: Conversation) -> ConversationResult:
         if self.settings.target is None:
             pytest.skip(NO_TARGET)
