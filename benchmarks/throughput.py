@@ -8,8 +8,10 @@
    reference is the latency-bound ideal for the same N, L, C: each conversation holds its
    slot for 3 target calls plus the judging of its last reply (judges of earlier turns run
    behind the target), so ideal = ceil(N / C) x 4 x L. Printed: measured time (pytest's
-   own session time, so interpreter start-up is excluded), ideal, ratio, calls per second,
-   CPU seconds per conversation (every pytest process) and the largest process's peak RSS.
+   own session time, so interpreter start-up is excluded, xdist workers' start-up is not),
+   ideal, ratio, calls per second, CPU seconds per conversation (every pytest process) and
+   the largest process's peak RSS; then, seen from the endpoint, how long start-up took
+   and how long the requests themselves took against the same ideal.
 2. Collection of 50,000 conversations against bare pytest collecting 50,000 trivially
    parametrized items: time and peak memory, and their ratios.
 3. Aggregation: the time to summarise 50,000 conversation results.
@@ -22,10 +24,13 @@ import json
 import math
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +51,36 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
     )
     wall, rss = completed.stderr.strip().splitlines()[-1].split()
     return float(wall), int(rss), completed.stdout
+
+
+class EndpointWatch:
+    """Polls the simulator's request counter: when the first request came, and the last."""
+
+    def __init__(self, url: str) -> None:
+        self.stats_url = url.rsplit("/v1", 1)[0] + "/sim/stats"
+        self.first: float | None = None
+        self.last: float | None = None
+        self._seen = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            with urllib.request.urlopen(self.stats_url) as response:
+                total = json.load(response)["requests_total"]
+            now = time.monotonic()
+            if total > self._seen:
+                self.first = self.first if self.first is not None else now
+                self.last, self._seen = now, total
+            time.sleep(0.02)
+
+    def __enter__(self) -> EndpointWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def throughput(n: int, latency: float, concurrency: int, workers: int, work: Path) -> None:
@@ -71,13 +106,11 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
             str(workers),
             f"--jmed-report={work / 'throughput.json'}",
         ]
-        before = time.process_time()
-        import resource
-
         usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        _, rss, output = timed(command, work)
+        started = time.monotonic()
+        with EndpointWatch(sim.url) as watch:
+            wall, rss, output = timed(command, work)
         usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        del before
     session = float(TIMED.findall(output)[-1])
     calls = json.loads((work / "throughput.json").read_text("utf-8"))["run"]["calls_sent"]
     cpu = (usage_after.ru_utime + usage_after.ru_stime) - (
@@ -92,6 +125,16 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
         f"  calls {calls}  calls/s {calls / session:.1f}  CPU s/conversation {cpu / n:.4f}  "
         f"peak RSS (largest process) {rss / 1024:.0f} MiB"
     )
+    if watch.first is not None and watch.last is not None:
+        # Where the time went, seen from the endpoint (polled every 20 ms): start-up until
+        # the first request (process start included), then the requests themselves, whose
+        # own ideal is the same latency-bound time less the last calls' latency.
+        span = watch.last - watch.first + latency
+        print(
+            f"  at the endpoint: first request {watch.first - started:.2f}s after the command "
+            f"started ({wall:.2f}s in all); first request to last reply {span:.2f}s, "
+            f"ratio {span / ideal:.3f} to the ideal"
+        )
 
 
 def collection(work: Path) -> None:
