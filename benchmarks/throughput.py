@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from conftest import synthetic_conversations, write_jsonl  # noqa: E402
 from pytest_jmedethic.results import ConversationResult, JudgeVerdict, TurnResult  # noqa: E402
-from pytest_jmedethic.sim import SimConfig, start_subprocess  # noqa: E402
+from pytest_jmedethic.sim import SimConfig, SimProcess, start_subprocess  # noqa: E402
 from pytest_jmedethic.summary import summarize  # noqa: E402
 
 TIMED = re.compile(r"in ([0-9.]+)s")
@@ -56,8 +55,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
 class EndpointWatch:
     """Polls the simulator's request counter: when the first request came, and the last."""
 
-    def __init__(self, url: str) -> None:
-        self.stats_url = url.rsplit("/v1", 1)[0] + "/sim/stats"
+    def __init__(self, sim: SimProcess) -> None:
+        self.sim = sim
         self.first: float | None = None
         self.last: float | None = None
         self._seen = 0
@@ -66,8 +65,7 @@ class EndpointWatch:
 
     def _poll(self) -> None:
         while not self._stop.is_set():
-            with urllib.request.urlopen(self.stats_url) as response:
-                total = json.load(response)["requests_total"]
+            total = self.sim.stats()["requests_total"]
             now = time.monotonic()
             if total > self._seen:
                 self.first = self.first if self.first is not None else now
@@ -108,7 +106,7 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
         ]
         usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        with EndpointWatch(sim.url) as watch:
+        with EndpointWatch(sim) as watch:
             wall, rss, output = timed(command, work)
         usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     session = float(TIMED.findall(output)[-1])

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import synthetic_conversations, write_jsonl
 from pytest_jmedethic.sim import SimConfig, SimServer, start_subprocess
+from pytest_jmedethic.sim import fetch_stats as stats
 
 
 def args(
@@ -39,11 +40,11 @@ def scores(report: Path) -> dict[str, list[float | None]]:
     return {c["id"]: [t["score"] for t in c["turns"]] for c in data["conversations"]}
 
 
-def stats(url: str) -> dict:
-    import urllib.request
-
-    with urllib.request.urlopen(url.removesuffix("/v1") + "/sim/stats") as response:
-        return json.loads(response.read())
+def wait_for_requests(url: str, count: int, timeout: float = 60.0) -> None:
+    """Until the simulator at ``url`` has received ``count`` requests (or ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while stats(url)["requests_total"] < count and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -169,9 +170,7 @@ def test_a_killed_run_resumes_sending_only_what_had_not_completed(pytester, tmp_
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while stats(sim.url)["requests_total"] < 150 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_requests(sim.url, 150)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         completed = _cached_rows(cache)
@@ -247,9 +246,7 @@ def test_ctrl_c_writes_a_partial_report(tmp_path):
             stderr=subprocess.STDOUT,
             text=True,
         )
-        deadline = time.monotonic() + 60
-        while stats(sim.url)["requests_total"] < 60 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_requests(sim.url, 60)
         run.send_signal(signal.SIGINT)
         output, _ = run.communicate(timeout=60)
     assert run.returncode == pytest.ExitCode.INTERRUPTED, output[-2000:]

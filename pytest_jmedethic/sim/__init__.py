@@ -10,7 +10,7 @@ from __future__ import annotations
 from .behaviours import MODELS, served_models
 from .command import add_arguments, config_from_args, main, run, run_from_args
 from .config import SimConfig
-from .process import SimProcess, SimProcessError, start_subprocess
+from .process import SimProcess, SimProcessError, fetch_stats, start_subprocess
 from .server import RunningServer, SimServer, serve
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "SimServer",
     "add_arguments",
     "config_from_args",
+    "fetch_stats",
     "main",
     "run",
     "run_from_args",

@@ -6,8 +6,11 @@ teardown order, and its event loop never competes with the code under test.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import urllib.request
+from typing import Any
 
 from ..child import ChildServer, launch
 from .config import FAULT_FLAGS, SimConfig
@@ -45,8 +48,18 @@ def config_to_argv(config: SimConfig) -> list[str]:
     return argv
 
 
+def fetch_stats(url: str) -> dict[str, Any]:
+    """A simulator's request counters (``GET /sim/stats``), given its ``.../v1`` URL."""
+    with urllib.request.urlopen(url.removesuffix("/v1") + "/sim/stats") as response:
+        return json.loads(response.read())
+
+
 class SimProcess(ChildServer):
     """A running simulator child process; ``stop()`` terminates it and waits."""
+
+    def stats(self) -> dict[str, Any]:
+        """Its request counters, over HTTP (``SimServer.stats`` reads them in-process)."""
+        return fetch_stats(self.url)
 
 
 def start_subprocess(config: SimConfig | None = None, *, timeout: float = 20.0) -> SimProcess:
