@@ -6,10 +6,8 @@ worker builds the same parametrization.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +17,7 @@ import pytest
 
 from .catalogue import Catalogue
 from .conversations import Conversation, dataset_hash, select
+from .heap import bulk_allocation
 from .settings import Settings
 from .sources import gather
 
@@ -40,23 +39,6 @@ class Corpus:
             "conversations_selected": len(self.selected),
             "selection_hash": dataset_hash(self.selected),
         }
-
-
-@contextlib.contextmanager
-def bulk_allocation() -> Iterator[None]:
-    """Pause the cyclic garbage collector while long-lived objects are made in bulk.
-
-    A 50,000-conversation corpus and its items are millions of objects that live to the
-    end of the session. The collector walks them again and again as they are made, finding
-    nothing to free: about half the time of loading them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:

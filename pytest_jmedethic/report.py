@@ -10,7 +10,7 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -69,12 +69,35 @@ def write_report(report: dict[str, Any], path: Path) -> None:
     try:
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the report from CI users
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(report, stream, ensure_ascii=False, indent=1, allow_nan=False)
-            stream.write("\n")
+            stream.writelines(_report_lines(report))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _report_lines(report: dict[str, Any]) -> Iterator[str]:
+    """The report as JSON text: indented, except one line per conversation.
+
+    Readable and diff-friendly where people look (metadata, summary, verdict), and fast:
+    an indented dump runs Python's pure-Python encoder, about four times slower than the C
+    one that writes each conversation; at 50,000 conversations that was seconds.
+    """
+
+    def dumps(value: Any, indent: int | None = None) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+
+    yield "{"
+    for number, (key, value) in enumerate(report.items()):
+        yield ",\n" if number else "\n"
+        if key == "conversations" and isinstance(value, list) and value:
+            yield f" {dumps(key)}: ["
+            for index, conversation in enumerate(value):
+                yield (",\n  " if index else "\n  ") + dumps(conversation)
+            yield "\n ]"
+        else:
+            yield f" {dumps(key)}: " + dumps(value, indent=1).replace("\n", "\n ")
+    yield "\n}\n"
 
 
 def load_report(path: Path) -> tuple[dict[str, Any], list[ConversationResult]]:

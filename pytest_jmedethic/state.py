@@ -11,13 +11,13 @@ before it sends its first request.
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections import Counter
 from typing import Any
 
 import pytest
 
+from . import heap
 from .cache import ResponseCache
 from .catalogue import Catalogue, load_catalogue
 from .collection import Corpus, load_selected, marker_names
@@ -71,7 +71,6 @@ class PluginState:
         self.baseline_metadata: dict[str, Any] = {}
         self._markers_registered = False
         self._snapshot_extension: type | None = None
-        self._frozen = False
 
     @property
     def snapshot_extension(self) -> type | None:
@@ -189,6 +188,12 @@ class PluginState:
     def worker_finished(self, workeroutput: dict[str, Any]) -> None:
         self.calls += int(workeroutput.get(CALLS_KEY, 0))
 
+    def close(self) -> None:
+        """The session is over: stop what this process started, give the heap back."""
+        self.stop_endpoints()
+        if not self.is_worker:  # the process may go on (pytester, an embedding tool)
+            heap.thaw()
+
     def stop_endpoints(self) -> None:
         if self.limiter is not None:
             self.limiter.close()
@@ -217,11 +222,9 @@ class PluginState:
     # --- running ----------------------------------------------------------------------
     def _engine_for_session(self, session: pytest.Session) -> Engine:
         if self._engine is None:
-            # What is alive now (modules, items, the corpus) lives until the end. Out of the
-            # collector's reach, it is not walked by every full collection during the run,
-            # nor at exit, where it held each xdist worker up by a few tenths of a second.
-            gc.freeze()
-            self._frozen = True
+            # What is alive now (modules, items, the corpus) lives until the end: out of
+            # the collector's reach, it is not walked during the run nor at a worker's exit.
+            heap.freeze()
             self._engine = Engine(self.settings.run_config(self.limiter_address), self.catalogue)
             self._order = ItemOrder(session)
             self._consumers = Counter(
@@ -318,9 +321,6 @@ class PluginState:
             self.calls += self._engine.calls
             self._engine.close()
             self._engine = None
-        if self._frozen and not self.is_worker:
-            gc.unfreeze()  # the process may go on (pytester, an embedding tool); workers exit
-            self._frozen = False
         if self.is_worker and self.workerinput is not None:
             self.config.workeroutput[CALLS_KEY] = self.calls  # type: ignore[attr-defined]
         if self.is_worker or not self.will_run:
