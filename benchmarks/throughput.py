@@ -15,6 +15,13 @@
 2. Collection of 50,000 conversations against bare pytest collecting 50,000 trivially
    parametrized items: time and peak memory, and their ratios.
 3. Aggregation: the time to summarise 50,000 conversation results.
+
+Before anything is timed, one ``pytest --collect-only`` runs with bytecode writing on, so
+that the processes timed find pytest's cache of assertion-rewritten plugin modules, as on
+any machine that has run pytest once. Without it (a fresh install, or a machine that sets
+PYTHONDONTWRITEBYTECODE=1 and never had the cache) every pytest process, each xdist worker
+included, recompiles the ~80 modules pytest rewrites in the installed plugins: about half a
+second of CPU each. ``--no-warm-up`` times that cold case.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -79,6 +87,31 @@ class EndpointWatch:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def warm_up(work: Path) -> None:
+    """One collect-only run that may write bytecode: pytest caches the plugin modules it
+    rewrites for assertions next to their sources, and later runs read that cache even
+    under PYTHONDONTWRITEBYTECODE=1."""
+    corpus = write_jsonl(work / "warm-up.jsonl", synthetic_conversations(8))
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--jmed-collect",
+            f"--jmed-conversations={corpus}",
+        ],
+        cwd=work,
+        env=environment,
+        capture_output=True,
+        check=True,
+    )
 
 
 def throughput(n: int, latency: float, concurrency: int, workers: int, work: Path) -> None:
@@ -220,11 +253,21 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="time cold processes: no collect-only run to fill the bytecode caches first",
+    )
+    parser.add_argument(
         "--skip", choices=("throughput", "collection", "aggregation"), action="append", default=[]
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
+        if args.no_warm_up:
+            print("no warm-up: processes start with whatever bytecode caches exist")
+        else:
+            warm_up(work)
+            print("warm-up: one collect-only run filled the bytecode caches (see --help)")
         if "throughput" not in args.skip:
             throughput(args.n, args.latency, args.concurrency, args.workers, work)
         if "collection" not in args.skip:

@@ -149,7 +149,8 @@ def pytest_runtest_makereport(
     return report
 
 
-@pytest.hookimpl(trylast=True)
+# Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
+# report is built while they do.
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     state.finish(exitstatus)
