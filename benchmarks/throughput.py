@@ -10,8 +10,8 @@
    behind the target), so ideal = ceil(N / C) x 4 x L. Printed: measured time (pytest's
    own session time, so interpreter start-up is excluded, xdist workers' start-up is not),
    ideal, ratio, calls per second, CPU seconds per conversation (every pytest process) and
-   the largest process's peak RSS; then, seen from the endpoint, how long start-up took
-   and how long the requests themselves took against the same ideal.
+   the largest process's peak RSS; then, from the simulator's own time stamps, how long
+   start-up took and how long the requests themselves took against the same ideal.
 2. Collection of 50,000 conversations against bare pytest collecting 50,000 trivially
    parametrized items: time and peak memory, and their ratios.
 3. Aggregation: the time to summarise 50,000 conversation results.
@@ -36,7 +36,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -45,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from conftest import synthetic_conversations, write_jsonl  # noqa: E402
 from pytest_jmedethic.results import ConversationResult, JudgeVerdict, TurnResult  # noqa: E402
-from pytest_jmedethic.sim import SimConfig, SimProcess, start_subprocess  # noqa: E402
+from pytest_jmedethic.sim import SimConfig, start_subprocess  # noqa: E402
 from pytest_jmedethic.summary import summarize  # noqa: E402
 
 TIMED = re.compile(r"in ([0-9.]+)s")
@@ -58,35 +57,6 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
     )
     wall, rss = completed.stderr.strip().splitlines()[-1].split()
     return float(wall), int(rss), completed.stdout
-
-
-class EndpointWatch:
-    """Polls the simulator's request counter: when the first request came, and the last."""
-
-    def __init__(self, sim: SimProcess) -> None:
-        self.sim = sim
-        self.first: float | None = None
-        self.last: float | None = None
-        self._seen = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
-
-    def _poll(self) -> None:
-        while not self._stop.is_set():
-            total = self.sim.stats()["requests_total"]
-            now = time.monotonic()
-            if total > self._seen:
-                self.first = self.first if self.first is not None else now
-                self.last, self._seen = now, total
-            time.sleep(0.02)
-
-    def __enter__(self) -> EndpointWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def warm_up(work: Path) -> None:
@@ -138,10 +108,10 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
             f"--jmed-report={work / 'throughput.json'}",
         ]
         usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.monotonic()
-        with EndpointWatch(sim) as watch:
-            wall, rss, output = timed(command, work)
+        started = time.time()  # the simulator stamps its first and last requests in Unix time
+        wall, rss, output = timed(command, work)
         usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seen = sim.stats()
     session = float(TIMED.findall(output)[-1])
     calls = json.loads((work / "throughput.json").read_text("utf-8"))["run"]["calls_sent"]
     cpu = (usage_after.ru_utime + usage_after.ru_stime) - (
@@ -156,15 +126,15 @@ def throughput(n: int, latency: float, concurrency: int, workers: int, work: Pat
         f"  calls {calls}  calls/s {calls / session:.1f}  CPU s/conversation {cpu / n:.4f}  "
         f"peak RSS (largest process) {rss / 1024:.0f} MiB"
     )
-    if watch.first is not None and watch.last is not None:
-        # Where the time went, seen from the endpoint (polled every 20 ms): start-up until
-        # the first request (process start included), then the requests themselves, whose
-        # own ideal is the same latency-bound time less the last calls' latency.
-        span = watch.last - watch.first + latency
+    if seen["first_request_at"] is not None and seen["last_reply_at"] is not None:
+        # Where the time went, seen from the endpoint: start-up until the first request
+        # (process start included), then the requests themselves, whose own ideal is the
+        # same latency-bound time.
+        span = seen["last_reply_at"] - seen["first_request_at"]
         print(
-            f"  at the endpoint: first request {watch.first - started:.2f}s after the command "
-            f"started ({wall:.2f}s in all); first request to last reply {span:.2f}s, "
-            f"ratio {span / ideal:.3f} to the ideal"
+            f"  at the endpoint: first request {seen['first_request_at'] - started:.2f}s after "
+            f"the command started ({wall:.2f}s in all); first request to last reply "
+            f"{span:.2f}s, ratio {span / ideal:.3f} to the ideal"
         )
 
 

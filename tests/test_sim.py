@@ -7,6 +7,7 @@ import html
 import http.client
 import json
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -144,8 +145,10 @@ def test_stats_count_and_reset() -> None:
         assert stats["in_flight"] == 0
         assert stats["in_flight_peak"] == 1
         assert raw_request(server.url, "POST", "/sim/reset", b"")[0] == 200
+        assert 0 < stats["first_request_at"] <= stats["last_reply_at"] <= time.time()
         assert server.stats() == {
-            "requests_total": 0, "requests_by_model": {}, "in_flight": 0, "in_flight_peak": 0
+            "requests_total": 0, "requests_by_model": {}, "in_flight": 0, "in_flight_peak": 0,
+            "first_request_at": None, "last_reply_at": None,
         }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,10 @@ class Stats:
     requests_by_model: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
     in_flight_peak: int = 0
+    # Wall-clock (Unix) times: when the first chat request arrived, and when the latest one
+    # finished waiting out its latency. Benchmarks read the span of a run from these.
+    first_request_at: float | None = None
+    last_reply_at: float | None = None
     responses_ok: int = 0
     faults: Counter[str] = field(default_factory=Counter)
     report_faults: bool = False
@@ -29,6 +34,8 @@ class Stats:
 
     def enter(self, model: str) -> None:
         with self.lock:
+            if self.first_request_at is None:
+                self.first_request_at = time.time()
             self.requests_total += 1
             self.requests_by_model[model] += 1
             self.in_flight += 1
@@ -37,6 +44,7 @@ class Stats:
     def leave(self) -> None:
         with self.lock:
             self.in_flight -= 1
+            self.last_reply_at = time.time()
 
     def fault(self, kind: str) -> None:
         with self.lock:
@@ -52,6 +60,7 @@ class Stats:
             self.requests_by_model.clear()
             self.responses_ok = 0
             self.faults.clear()
+            self.first_request_at = self.last_reply_at = None
             # Requests still running are real load, so the peak restarts from them.
             self.in_flight_peak = self.in_flight
 
@@ -62,6 +71,8 @@ class Stats:
                 "requests_by_model": dict(self.requests_by_model),
                 "in_flight": self.in_flight,
                 "in_flight_peak": self.in_flight_peak,
+                "first_request_at": self.first_request_at,
+                "last_reply_at": self.last_reply_at,
             }
             if self.report_faults:
                 snapshot["responses_ok"] = self.responses_ok
