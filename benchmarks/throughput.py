@@ -61,29 +61,21 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
     return float(wall), int(rss), completed.stdout
 
 
+def collect_only(corpus: Path | None = None) -> list[str]:
+    """``pytest --collect-only``, collecting the benchmark items of ``corpus`` if given."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    if corpus is not None:
+        command += ["--jmed-collect", f"--jmed-conversations={corpus}"]
+    return command
+
+
 def warm_up(work: Path) -> None:
     """One collect-only run that may write bytecode: pytest caches the plugin modules it
     rewrites for assertions next to their sources, and later runs read that cache even
     under PYTHONDONTWRITEBYTECODE=1."""
     corpus = write_jsonl(work / "warm-up.jsonl", synthetic_conversations(8))
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--jmed-collect",
-            f"--jmed-conversations={corpus}",
-        ],
-        cwd=work,
-        env=environment,
-        capture_output=True,
-        check=True,
-    )
+    subprocess.run(collect_only(corpus), cwd=work, env=environment, capture_output=True, check=True)
 
 
 @dataclass
@@ -180,26 +172,7 @@ def collection(work: Path) -> None:
     (bare / "test_bare.py").write_text(
         "import pytest\n\n@pytest.mark.parametrize('x', range(50000))\ndef test_bare(x):\n    pass\n"
     )
-    runs = {
-        "bare pytest": (
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
-            bare,
-        ),
-        "jmedethic": (
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "--collect-only",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--jmed-collect",
-                f"--jmed-conversations={corpus}",
-            ],
-            ours,
-        ),
-    }
+    runs = {"bare pytest": (collect_only(), bare), "jmedethic": (collect_only(corpus), ours)}
     measured = {}
     for name, (command, cwd) in runs.items():
         wall, rss, output = timed(command, cwd)

@@ -190,14 +190,11 @@ class PluginState:
 
     def close(self) -> None:
         """The session is over: stop what this process started, give the heap back."""
-        self.stop_endpoints()
-        if not self.is_worker:  # the process may go on (pytester, an embedding tool)
-            heap.thaw()
-
-    def stop_endpoints(self) -> None:
         if self.limiter is not None:
             self.limiter.close()
         self.managed.stop()
+        if not self.is_worker:  # the process may go on (pytester, an embedding tool)
+            heap.thaw()
 
     def make_scheduler(self, log: Any) -> Any:
         if self.settings.target is None or self.config.getvalue("dist") != "load":
