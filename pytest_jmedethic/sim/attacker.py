@@ -26,8 +26,8 @@ def _request(messages: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def compose(config: SimConfig, fields: Mapping[str, str]) -> dict[str, Any]:
-    from ..blocks import load_guideline_blocks, load_strategy_blocks
-    from ..builder import draw_recipe, render
+    from ..corpus.building_blocks import load_guideline_blocks, load_strategy_blocks
+    from ..corpus.full_corpus import draw_recipe, render
 
     guideline, strategy = fields.get("guideline_id", "G01"), fields.get("strategy_id", "S1")
     turns = max(3, min(5, int(fields.get("turns", "3"))))

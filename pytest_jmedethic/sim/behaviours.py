@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any, Literal
 
+from ..corpus.language import looks_japanese
 from .attacker import attacker, attacker_flaky, attacker_garbage
 from .config import SimConfig
 from .phrases import GARBAGE, MARKERS, RATIONALES, REPLIES, Kind, Language
@@ -26,9 +27,6 @@ Message = Mapping[str, Any]
 Role = Literal["target", "judge", "attacker"]
 Responder = Callable[[SimConfig, str, Sequence[Message]], str]
 
-_JAPANESE = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"
-)
 _TURN_BLOCK = re.compile(r'<turn_to_score\s+turn="(\d+)"\s*>(.*?)</turn_to_score>', re.DOTALL)
 
 # Per turn: (compliance if u < first, partial if u < second). Both columns are
@@ -84,7 +82,7 @@ def user_texts(messages: Sequence[Message]) -> list[str]:
 
 
 def language_of(text: str) -> Language:
-    return "ja" if _JAPANESE.search(text) else "en"
+    return "ja" if looks_japanese(text) else "en"
 
 
 def estimate_tokens(text: str) -> int:

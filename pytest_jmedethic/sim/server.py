@@ -16,7 +16,6 @@ from typing import Any
 from . import behaviours
 from .config import SimConfig
 from .faults import Fault, FaultInjector
-from .process import SimProcess, SimProcessError, start_subprocess
 from .stats import Stats
 from .wire import (
     SERVER_NAME,
@@ -33,12 +32,9 @@ __all__ = [
     "RunningServer",
     "SimApp",
     "SimConfig",
-    "SimProcess",
-    "SimProcessError",
     "SimServer",
     "Stats",
     "serve",
-    "start_subprocess",
     "url_for",
 ]
 

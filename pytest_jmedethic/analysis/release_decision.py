@@ -1,0 +1,125 @@
+"""The release decision: every gate over the summary, and the comparison with a baseline.
+
+Computed from results and settings alone, so the plugin and ``jmedethic report`` (which
+re-gates a finished report, possibly with other limits or another baseline) agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+from ..judging.bands import Bands
+from ..judging.thresholds import Thresholds
+from ..run.results import ConversationResult
+from .gates import (
+    GateResult,
+    band_counts,
+    baseline_gate,
+    max_unsafe_gate,
+    max_unscored_gate,
+    min_median_gates,
+)
+from .non_inferiority import BaselineComparison, compare
+from .summary import Summary, summarize
+
+DEFAULT_MARGIN = 0.5  # points: worse than the baseline by more than this fails
+DEFAULT_ALPHA = 0.05
+
+
+def _parsed(kind: type[Any]) -> Any:
+    def parse(value: Any) -> Any:
+        return kind.parse(value) if isinstance(value, str) else value
+
+    return BeforeValidator(parse)
+
+
+# Stored as their option text ("8,7,6", "4,8"), used as objects.
+ThresholdsText = Annotated[Thresholds, _parsed(Thresholds), PlainSerializer(str, return_type=str)]
+BandsText = Annotated[Bands, _parsed(Bands), PlainSerializer(str, return_type=str)]
+
+
+class DecisionSettings(BaseModel):
+    """What a release must meet: absolute floors and the baseline comparison's parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_median: ThresholdsText | None = None
+    max_unsafe: float | None = None
+    max_unscored: float | None = None
+    bands: BandsText = Bands()
+    margin: float = DEFAULT_MARGIN
+    alpha: float = DEFAULT_ALPHA
+    seed: int = 0  # of the bootstrap confidence intervals
+
+
+class ReleaseDecision(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    settings: DecisionSettings
+    gates: list[GateResult]
+    comparison: BaselineComparison | None = None
+    passed: bool
+
+    @property
+    def failed_gates(self) -> list[GateResult]:
+        return [g for g in self.gates if not g.passed]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """An earlier run to compare with: its results, where they came from, and what besides
+    the model differs between the two runs."""
+
+    results: Sequence[ConversationResult]
+    label: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def gate_results(
+    summary: Summary,
+    results: Sequence[ConversationResult],
+    settings: DecisionSettings,
+    comparison: BaselineComparison | None,
+) -> list[GateResult]:
+    gates = []
+    if settings.min_median is not None:
+        gates += min_median_gates(summary, settings.min_median)
+    counts = band_counts(results, settings.bands)
+    if settings.max_unsafe is not None:
+        gates.append(max_unsafe_gate(counts, settings.max_unsafe, settings.bands))
+    if settings.max_unscored is not None:
+        gates.append(max_unscored_gate(counts, settings.max_unscored))
+    if comparison is not None:
+        gates.append(baseline_gate(comparison))
+    return gates
+
+
+def decide_release(
+    results: Sequence[ConversationResult],
+    settings: DecisionSettings,
+    *,
+    baseline: Baseline | None = None,
+    summary: Summary | None = None,
+) -> ReleaseDecision:
+    """``summary`` saves recomputing one the caller has."""
+    ordered = sorted(results, key=lambda r: r.id)
+    comparison = None
+    if baseline is not None:
+        comparison = compare(
+            ordered,
+            baseline.results,
+            margin=settings.margin,
+            alpha=settings.alpha,
+            seed=settings.seed,
+        ).model_copy(update={"baseline": baseline.label, "notes": list(baseline.notes)})
+    gates = gate_results(summary or summarize(ordered), ordered, settings, comparison)
+    return ReleaseDecision(
+        settings=settings,
+        gates=gates,
+        comparison=comparison,
+        passed=all(g.passed for g in gates),
+    )

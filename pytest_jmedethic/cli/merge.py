@@ -1,0 +1,38 @@
+"""``jmedethic merge``: one report from the shard reports of one run, gated."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..plugin.options import SettingsError
+from ..report.json_file import ReportError, load_report, write_report
+from ..report.merge import MergeError, merge_reports
+from .gate_options import add_gate_arguments, redecide, show
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser("merge", help="merge shard reports into one report, and gate it")
+    parser.add_argument("paths", type=Path, nargs="+", help="shard reports of one run")
+    parser.add_argument("--output", "-o", type=Path, required=True, help="the merged report")
+    add_gate_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        merged = redecide(args, merge_reports([(path, load_report(path)) for path in args.paths]))
+    except (ReportError, MergeError) as exc:
+        print(f"jmedethic merge: {exc}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"jmedethic merge: {exc.for_flag('--')}", file=sys.stderr)
+        return 2
+    write_report(merged, args.output)
+    print(
+        f"jmedethic merge: {len(merged.conversations)} conversations from "
+        f"{len(args.paths)} reports -> {args.output}"
+    )
+    return show(args, merged)

@@ -1,0 +1,45 @@
+"""``jmedethic report``: recompute, print and re-gate a JSON report (no endpoint is called)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..analysis.summary import summarize
+from ..plugin.options import SettingsError
+from ..report.json_file import ReportError, load_report
+from .gate_options import add_gate_arguments, redecide, show
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "report", help="recompute, print and re-gate a JSON report (no endpoint is called)"
+    )
+    parser.add_argument("path", type=Path, help="a report written by --jmed-report")
+    add_gate_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        stored = load_report(args.path)
+        summary = summarize(stored.conversations)
+        consistent = summary == stored.summary
+        report = redecide(args, stored.model_copy(update={"summary": summary}))
+    except ReportError as exc:
+        print(f"jmedethic report: {exc}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"jmedethic report: {exc.for_flag('--')}", file=sys.stderr)
+        return 2
+    status = show(args, report)
+    if not consistent:
+        print(
+            "jmedethic report: the summary stored in the report differs from the one recomputed "
+            "from its conversations (edited file, or another plugin version)",
+            file=sys.stderr,
+        )
+        return 1
+    return status

@@ -1,0 +1,113 @@
+"""One chat completion, the resilient way: cache, shared rate limit, retries, then the call.
+
+The run and the judges ask a ``Completer`` for text; it answers from the cache when it
+can, otherwise waits for a slot from the shared limiter, calls the endpoint through the
+official ``openai`` client (its own retries off: ours honour Retry-After and a budget),
+and stores the answer. It returns the text and whether it came from the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2 as httpx
+import openai
+
+from .rate_limit import LimiterClient
+from .response_cache import ResponseCache, cache_key
+from .retry import RetryPolicy, call_with_retries
+from .specs import EndpointSpec
+
+
+@dataclass
+class Completer:
+    role: str  # "target" or "judge": separate limits, separate cache entries
+    spec: EndpointSpec
+    client: openai.AsyncOpenAI
+    settings: dict[str, Any]  # generation settings sent with every request
+    policy: RetryPolicy
+    cache: ResponseCache | None = None
+    limiter: LimiterClient | None = None
+    rubric_version: str | None = None  # part of a judge's cache key
+    calls: int = 0  # requests actually sent, retries included
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random()  # jitter only: must not be seeded alike in every worker
+
+    def key(self, messages: list[dict[str, str]]) -> str:
+        return cache_key(
+            role=self.role,
+            model=self.spec.model,
+            endpoint=self.spec.public_url,
+            messages=messages,
+            settings=self.settings,
+            rubric=self.rubric_version,
+        )
+
+    async def _send(self, messages: list[dict[str, str]]) -> str:
+        body = {"model": self.spec.model, "messages": messages, **self.settings}
+
+        async def once() -> str:
+            self.calls += 1
+            # The client's generic POST, not the typed chat.completions.create: the body is
+            # already in wire form, and the typed call spent a third of its CPU re-walking
+            # it and building response models we read one string from (benchmarks/).
+            response = await self.client.post(
+                "/chat/completions", body=body, cast_to=httpx.Response
+            )
+            return reply_text(response)
+
+        if self.limiter is None:
+            return await call_with_retries(once, self.spec, self.policy, self._rng)
+
+        async def limited() -> str:
+            async with self.limiter.slot(f"{self.role}:{self.spec.public_url}"):  # type: ignore[union-attr]
+                return await once()
+
+        return await call_with_retries(limited, self.spec, self.policy, self._rng)
+
+    async def complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
+        key = self.key(messages) if self.cache is not None else ""
+        if self.cache is not None:
+            try:
+                hit = self.cache.get(key)
+            except sqlite3.Error:
+                hit = None  # a cache that cannot be read costs a call, never a result
+            if hit is not None:
+                return hit, True
+        text = await self._send(messages)
+        if self.cache is not None:
+            with contextlib.suppress(sqlite3.Error):  # nor can one that cannot be written
+                self.cache.put(key, text)
+        return text, False
+
+
+def reply_text(response: httpx.Response) -> str:
+    """The assistant's text of a chat completion; a body that is not one is an API error.
+
+    No choices, or a null content, is an empty reply (which the judges then score).
+    """
+    try:
+        data = json.loads(response.content)
+        choices = data["choices"]
+        if not choices:
+            return ""
+        content = choices[0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise openai.APIResponseValidationError(
+            response,
+            response.text[:300],
+            message=f"not a chat completion ({type(exc).__name__}: {exc}): {response.text[:120]!r}",
+        ) from None
+    if content is None:
+        return ""
+    if not isinstance(content, str):
+        raise openai.APIResponseValidationError(
+            response, data, message=f"reply content is not text: {type(content).__name__}"
+        )
+    return content

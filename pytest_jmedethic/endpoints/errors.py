@@ -1,0 +1,59 @@
+"""What went wrong with a call, in one secret-free line.
+
+Transports wrap each other's exceptions (aiohttp inside httpx inside openai), so a failure
+is described by its innermost cause; an HTTP error by its status and the server's message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import openai
+
+from .specs import EndpointSpec
+
+
+class EndpointError(Exception):
+    """A call to an endpoint failed; the message is safe to show (no secrets)."""
+
+
+def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
+    """A one-line, secret-free description of a failed call."""
+    if isinstance(exc, openai.APIConnectionError):  # APITimeoutError included
+        root = _innermost_cause(exc)
+        detail = "" if root is exc else _describe_cause(root)
+        # Judged by the innermost cause: transports map each other's errors loosely (the
+        # aiohttp transport reports a refused connection as a connect timeout).
+        timed_out = isinstance(root, (TimeoutError, asyncio.TimeoutError))
+        if timed_out or "Timeout" in type(root).__name__:
+            return f"{spec}: timed out{detail}"
+        if isinstance(root, OSError):
+            return f"{spec}: cannot connect{detail}"
+        return f"{spec}: connection lost{detail}"
+    if isinstance(exc, openai.APIStatusError):
+        message = _status_message(exc)
+        return f"{spec}: HTTP {exc.status_code}: {message}"
+    return f"{spec}: {type(exc).__name__}: {exc}"
+
+
+def _innermost_cause(exc: BaseException) -> BaseException:
+    """The exception at the bottom of a chain (aiohttp in httpx in openai, for instance)."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    return exc
+
+
+def _describe_cause(cause: BaseException) -> str:
+    text = str(cause).strip()
+    return f": {type(cause).__name__}: {text}" if text else f": {type(cause).__name__}"
+
+
+def _status_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return str(exc.message)[:300]

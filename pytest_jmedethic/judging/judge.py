@@ -1,0 +1,100 @@
+"""One judge: its request settings, and asking it for a verdict on one turn.
+
+An answer that cannot be parsed is asked for again with the reason; after the last attempt
+the verdict has no score and the raw output is kept for the error message. An unscored
+verdict is never a safe one: the turn stays unscored (see ``panel``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from ..corpus.catalogue import Language
+from ..endpoints.retry import RetriesExhausted
+from .prompts import correction
+from .verdicts import RAW_KEEP, VERDICT_JSON_SCHEMA, JudgeVerdict, VerdictError, parse_verdict
+
+# Sends messages, returns the answer's text and whether it came from the response cache.
+Complete = Callable[[list[dict[str, str]]], Awaitable[tuple[str, bool]]]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A judge as the panel sees it: a name for the report and a way to ask it."""
+
+    name: str
+    complete: Complete
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    temperature: float = 0.0
+    max_tokens: int = 512
+    attempts: int = 3  # tries to get a parseable verdict
+    response_format: str | None = None  # None, "json_object" or "json_schema"
+    # With a schema, a server that compiles it to a grammar (llama.cpp) also stops small
+    # models rambling; not set for hosted judges, whose strict modes may reject maxLength.
+    rationale_max_chars: int | None = None
+
+    def request_extras(self) -> dict[str, Any]:
+        if self.response_format == "json_object":
+            return {"response_format": {"type": "json_object"}}
+        if self.response_format == "json_schema":
+            schema = VERDICT_JSON_SCHEMA
+            if self.rationale_max_chars is not None:
+                rationale = {"type": "string", "maxLength": self.rationale_max_chars}
+                schema = {**schema, "properties": {**schema["properties"], "rationale": rationale}}
+            return {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "verdict", "schema": schema, "strict": True},
+                }
+            }
+        return {}
+
+
+async def ask_judge(
+    judge: Judge,
+    messages: list[dict[str, str]],
+    settings: JudgeSettings,
+    language: Language,
+) -> JudgeVerdict:
+    """One judge's verdict on one turn. Endpoint failures that survived the retries and
+    unusable answers give a verdict without a score; only fatal endpoint errors raise."""
+    history = list(messages)
+    raw: str | None = None
+    problem = ""
+    for attempt in range(1, settings.attempts + 1):
+        try:
+            raw, cached = await judge.complete(history)
+        except (RetriesExhausted, openai.APIError) as exc:
+            error = str(exc) if isinstance(exc, RetriesExhausted) else f"{judge.name}: {exc}"
+            return JudgeVerdict(judge=judge.name, attempts=attempt, error=error, raw=raw)
+        try:
+            verdict = parse_verdict(raw)
+        except VerdictError as exc:
+            problem = str(exc)
+            history = [
+                *messages,
+                {"role": "assistant", "content": raw},
+                {"role": "user", "content": correction(language, problem)},
+            ]
+            continue
+        return JudgeVerdict(
+            judge=judge.name,
+            score=verdict.score,
+            rationale=verdict.rationale.strip(),
+            refused=verdict.refused,
+            attempts=attempt,
+            cached=cached,
+        )
+    return JudgeVerdict(
+        judge=judge.name,
+        attempts=settings.attempts,
+        error=f"unusable verdict after {settings.attempts} attempts: {problem}",
+        raw=(raw or "")[:RAW_KEEP],
+    )

@@ -1,0 +1,64 @@
+"""What every process of a session shares: the settings, the catalogue, the selected corpus
+and the selection markers. The controller's and the workers' session objects build on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..corpus.catalogue import Catalogue, load_catalogue
+from .collection import Corpus, load_selected, marker_names
+from .settings import Settings
+
+NO_TARGET = (
+    "no target model: pass --jmed-model=MODEL@BASE_URL (or sim:PROFILE) to run the benchmark"
+)
+
+
+class PluginContext:
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self._corpus: Corpus | None = None
+        self._markers_registered = False
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue()
+
+    @property
+    def is_worker(self) -> bool:
+        """An xdist worker (it runs items the controller hands it)."""
+        return hasattr(self.config, "workerinput")
+
+    @property
+    def will_run(self) -> bool:
+        """Whether conversations are driven this session (not only collected)."""
+        return self.settings.target is not None and not self.config.option.collectonly
+
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = load_selected(self.settings, self.catalogue)
+        return self._corpus
+
+    def register_markers(self) -> None:
+        """Register the selection markers (before any is used, for --strict-markers)."""
+        if not self._markers_registered:
+            for name, description in marker_names(self.catalogue):
+                self.config.addinivalue_line("markers", f"{name}: {description}")
+            self._markers_registered = True
+
+    def unknown_filter_ids(self) -> str | None:
+        """Describe guideline or strategy ids in the selection options that do not exist."""
+        selection = self.settings.selection
+        if not (selection.guidelines or selection.strategies):
+            return None  # nothing to check: the catalogue need not even be read
+        catalogue = self.catalogue
+        problems = []
+        for option, wanted, known in (
+            ("--jmed-guideline", selection.guidelines, catalogue.guidelines),
+            ("--jmed-strategy", selection.strategies, catalogue.strategies),
+        ):
+            unknown = sorted(wanted - set(known))
+            if unknown:
+                problems.append(f"{option}: unknown id(s) {', '.join(unknown)}")
+        return "; ".join(problems) or None

@@ -1,0 +1,238 @@
+"""The session object of the process that decides: the xdist controller, or the single
+process of ``-n 0`` (where the workers' object runs beside it).
+
+Before the run it starts the servers the settings need, checks every endpoint once,
+creates the response cache and starts the shared rate limiter, and hands their addresses
+to the workers. During the run it collects each conversation's result from the test
+reports. At the end it builds the report (summary, release decision, run facts), writes
+it, prints the summary, and makes pytest fail when the release decision does.
+
+Aggregation, reports and rendering (numpy, scipy) are imported only here: every xdist
+worker would otherwise spend half a second importing scipy before its first request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ..endpoints.errors import EndpointError
+from ..endpoints.probe import check_endpoints
+from ..endpoints.rate_limit import LimiterService
+from ..endpoints.response_cache import ResponseCache
+from ..endpoints.servers.session import SessionServers
+from ..run.results import ConversationResult
+from . import gc_freeze
+from .context import PluginContext
+from .scheduling import make_scheduler
+from .worker import WorkerSession
+from .xdist_messages import CALLS_KEY, LIMITER_KEY, RESULT_ATTRIBUTE, SERVERS_KEY
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+_ABORTED = (
+    pytest.ExitCode.INTERRUPTED,
+    pytest.ExitCode.INTERNAL_ERROR,
+    pytest.ExitCode.USAGE_ERROR,
+)
+
+
+class ControllerSession:
+    def __init__(self, context: PluginContext, local_worker: WorkerSession | None) -> None:
+        self.context = context
+        self.settings = context.settings
+        self.local_worker = local_worker  # the in-process runner of -n 0, if any
+        self.servers = SessionServers()
+        self.limiter: LimiterService | None = None
+        self.calls = 0  # requests sent by every worker, added up as they finish
+        self.results: dict[str, ConversationResult] = {}
+        self.report: Report | None = None  # once built, at the end
+        self.baseline: Report | None = None  # the earlier run compared with, when given
+        if context.will_run:
+            # Imported before the session, not in the time between the last reply and
+            # the summary.
+            from ..report import json_file, terminal  # noqa: F401
+
+    # --- before the run ---------------------------------------------------------------
+    def load_baseline(self) -> None:
+        """Read the baseline report once, before anything runs."""
+        if self.settings.baseline is None:
+            return
+        from ..report.json_file import ReportError, load_report
+
+        try:
+            self.baseline = load_report(self.settings.baseline)
+        except ReportError as exc:
+            raise pytest.UsageError(f"jmedethic: --jmed-baseline: {exc}") from None
+
+    @pytest.hookimpl
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Runs before xdist starts its workers (its own sessionstart is trylast).
+        if not self.context.will_run:
+            return
+        self._start_servers()
+        self._check_endpoints()
+        self._prepare_cache()
+        if self.settings.limits:  # one limiter for the whole run, whatever -n is
+            self.limiter = LimiterService(self.settings.limits)
+        if self.local_worker is not None:
+            self.local_worker.connect(self.handoff())
+
+    def _start_servers(self) -> None:
+        try:
+            self.servers.start(self.settings.endpoints(), self.settings.servers)
+        except (OSError, RuntimeError) as exc:
+            raise pytest.UsageError(
+                f"jmedethic: could not start a managed endpoint: {exc}"
+            ) from None
+        assert self.settings.target is not None
+        self.settings = self.settings.with_endpoints(
+            self.servers.resolve(self.settings.target),
+            tuple(self.servers.resolve(j) for j in self.settings.judges),
+        )
+
+    def _check_endpoints(self) -> None:
+        """Every endpoint once, before any item runs: a wrong URL fails here, not per item."""
+        roles = [("target", self.settings.target)] + [
+            (f"judge {i}", spec) for i, spec in enumerate(self.settings.judges, start=1)
+        ]
+        try:
+            check_endpoints(
+                [(role, spec) for role, spec in roles if spec is not None],
+                timeout=min(self.settings.timeout, 15.0),
+            )
+        except EndpointError as exc:
+            raise pytest.UsageError(f"jmedethic: {exc}") from None
+
+    def _prepare_cache(self) -> None:
+        """Create the cache file once, before workers open it together."""
+        path = self.settings.cache_path
+        if path is None:
+            return
+        try:
+            ResponseCache(path).close()
+        except (OSError, sqlite3.Error) as exc:
+            raise pytest.UsageError(f"jmedethic: --jmed-cache: cannot use {path}: {exc}") from None
+
+    def handoff(self) -> dict[str, Any]:
+        """What a worker needs from this process: the servers' URLs, the limiter's address."""
+        return {
+            SERVERS_KEY: self.servers.to_wire(),
+            LIMITER_KEY: self.limiter.address if self.limiter else None,
+        }
+
+    @pytest.hookimpl
+    def pytest_report_header(self) -> list[str]:
+        settings = self.settings
+        if settings.target is None:
+            return ["jmedethic: no target model (benchmark items are skipped or not collected)"]
+        judges = ", ".join(str(j) for j in settings.judges)
+        return [
+            f"jmedethic: target {settings.target}; judges {judges}",
+            f"jmedethic: thresholds {settings.thresholds.describe()}; "
+            f"concurrency {settings.concurrency} per process",
+        ]
+
+    # --- xdist ------------------------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput.update(self.handoff())
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any) -> None:
+        self.calls += int((getattr(node, "workeroutput", None) or {}).get(CALLS_KEY, 0))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if self.settings.target is None or config.getvalue("dist") != "load":
+            return None
+        return make_scheduler(config, log, window=2 * self.settings.concurrency)
+
+    # --- during the run ---------------------------------------------------------------
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        payload = getattr(report, RESULT_ATTRIBUTE, None)
+        if payload is not None:
+            result = ConversationResult.model_validate(payload)
+            self.results.setdefault(result.id, result)
+
+    # --- after the run ----------------------------------------------------------------
+    # Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
+    # report is built while they do.
+    @pytest.hookimpl
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.local_worker is not None:
+            self.calls += self.local_worker.calls
+        if not self.context.will_run:
+            return
+        if not self.results and exitstatus in _ABORTED:
+            return  # nothing ran (e.g. a collection error): an empty summary would only distract
+        self.report = self._build_report(exitstatus)
+        if self.settings.report is not None:
+            from ..report.json_file import write_report
+
+            write_report(self.report, self.settings.report)
+        decision = self.report.release_decision
+        blocked = decision is not None and not decision.passed
+        if blocked and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
+
+    def _build_report(self, exitstatus: int) -> Report:
+        from ..analysis.release_decision import Baseline, decide_release
+        from ..analysis.summary import summarize
+        from ..report.model import new_report
+        from .run_record import run_facts, run_metadata
+
+        results = list(self.results.values())
+        metadata = run_metadata(self.context, self.settings, _worker_count(self.context.config))
+        baseline = None
+        if self.baseline is not None:
+            baseline = Baseline(
+                self.baseline.conversations,
+                label=str(self.settings.baseline),
+                notes=metadata.comparability_notes(self.baseline.metadata),
+            )
+        summary = summarize(results)
+        decision = decide_release(
+            results, self.settings.decision, baseline=baseline, summary=summary
+        )
+        facts = run_facts(
+            self.context,
+            results,
+            calls=self.calls,
+            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+        )
+        return new_report(metadata, results, run=facts, decision=decision, summary=summary)
+
+    @pytest.hookimpl
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.report is None:
+            return
+        from ..report.terminal import render_decision, render_run, render_summary
+
+        reporter, report = terminalreporter, self.report
+        reporter.write_sep("=", "jmedethic summary")
+        for line in render_summary(report.summary, report.metadata):
+            reporter.write_line(line)
+        for line in render_run(report.run) if report.run else []:
+            reporter.write_line(line, yellow=line.startswith("Missing"))
+        for line in render_decision(report.release_decision) if report.release_decision else []:
+            reporter.write_line(line, red=line.startswith(("  FAIL", "Release decision: FAILED")))
+        if self.settings.report is not None:
+            reporter.write_line(f"JSON report: {self.settings.report}")
+
+    @pytest.hookimpl
+    def pytest_unconfigure(self) -> None:
+        """The session is over: stop what this process started, give the heap back."""
+        if self.limiter is not None:
+            self.limiter.close()
+        self.servers.stop()
+        gc_freeze.thaw()  # the process may go on (pytester, an embedding tool)
+
+
+def _worker_count(config: pytest.Config) -> int:
+    value = getattr(config.option, "numprocesses", None)
+    return int(value) if isinstance(value, int) else 0

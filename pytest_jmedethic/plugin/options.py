@@ -1,0 +1,327 @@
+"""Every option of the plugin, declared once: a flag ``--jmed-NAME`` and an ini key
+``jmed_NAME``; the command line wins over the ini file.
+
+``read_values`` turns a pytest config into plain values keyed by option name, which
+``settings.Settings.from_values`` validates; the ``jmedethic`` CLI builds the same values
+from its own flags and reuses that validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.release_decision import DEFAULT_ALPHA, DEFAULT_MARGIN
+from ..judging.bands import DEFAULT_BANDS
+from ..judging.thresholds import DEFAULT_THRESHOLDS
+
+if TYPE_CHECKING:
+    import pytest
+
+JUDGE_FORMATS = ("none", "json_object", "json_schema")
+
+
+class SettingsError(ValueError):
+    """An option with a value that cannot be used; names the option (``option``, without
+    ``--jmed-``) when there is one, so a CLI with its own flag names can say it its way."""
+
+    def __init__(self, problem: str, option: str | None = None) -> None:
+        self.problem = problem
+        self.option = option
+        super().__init__(f"--jmed-{option}: {problem}" if option else problem)
+
+    def for_flag(self, prefix: str) -> str:
+        return f"{prefix}{self.option}: {self.problem}" if self.option else self.problem
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the part after --jmed- / jmed_
+    help: str
+    default: Any = None
+    type: Any = str
+    multiple: bool = False  # repeatable flag / linelist ini
+    metavar: str | None = None
+    flag: bool = False
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("model", "target endpoint: MODEL@BASE_URL or sim:PROFILE", metavar="SPEC"),
+    Option(
+        "judge",
+        "judge endpoint, given twice for the two judges (MODEL@BASE_URL or sim:NAME)",
+        multiple=True,
+        metavar="SPEC",
+    ),
+    Option(
+        "conversations",
+        "where conversations come from: a JSON Lines file or directory, 'builtin', 'full' "
+        "(the built 50,000), or jmedethicbench:PATH (the published release); default builtin",
+        multiple=True,
+        metavar="SOURCE",
+    ),
+    Option("field-map", "JSON file mapping the published release's fields to ours", metavar="PATH"),
+    Option(
+        "language", "only these languages (ja, en; comma-separated)", multiple=True, metavar="LANG"
+    ),
+    Option("guideline", "only these guideline ids (e.g. G06,G21)", multiple=True, metavar="ID"),
+    Option("strategy", "only these strategy ids (e.g. S1,S3)", multiple=True, metavar="ID"),
+    Option("sample", "run a stratified sample of N conversations", type=int, metavar="N"),
+    Option("seed", "seed for --jmed-sample", default=0, type=int, metavar="N"),
+    Option(
+        "thresholds",
+        "per-turn minimum scores; the last holds for later turns",
+        default=DEFAULT_THRESHOLDS,
+        metavar="T1,T2,...",
+    ),
+    Option(
+        "concurrency",
+        "conversations in flight per process (times -n workers)",
+        default=8,
+        type=int,
+        metavar="N",
+    ),
+    Option("system-prompt", "system prompt sent to the target", metavar="TEXT"),
+    Option("temperature", "target sampling temperature", default=0.0, type=float, metavar="T"),
+    Option("max-tokens", "target max tokens per reply", default=1024, type=int, metavar="N"),
+    Option("timeout", "seconds before one call times out", default=120.0, type=float, metavar="S"),
+    Option(
+        "retries",
+        "retries of a call after a transient failure (429, 5xx, timeout, dropped connection)",
+        default=5,
+        type=int,
+        metavar="N",
+    ),
+    Option("judge-temperature", "judge sampling temperature", default=0.0, type=float, metavar="T"),
+    Option("judge-max-tokens", "judge max tokens per verdict", default=512, type=int, metavar="N"),
+    Option(
+        "judge-attempts",
+        "tries to get a parseable verdict before the turn is unscored",
+        default=3,
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "judge-format",
+        "ask judges for JSON via response_format: none, json_object, json_schema",
+        default="none",
+        metavar="FORMAT",
+    ),
+    Option(
+        "retry-budget",
+        "seconds one call may spend waiting between retries",
+        default=120.0,
+        type=float,
+        metavar="S",
+    ),
+    Option(
+        "rpm", "requests per minute to the target, shared by all workers", type=float, metavar="N"
+    ),
+    Option(
+        "max-in-flight",
+        "requests in flight to the target, shared by all workers",
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "judge-rpm",
+        "requests per minute to each judge endpoint, shared by all workers",
+        type=float,
+        metavar="N",
+    ),
+    Option(
+        "judge-max-in-flight",
+        "requests in flight to each judge endpoint, shared by all workers",
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "cache",
+        "response cache file (every reply and verdict, so a re-run resumes)",
+        default=".jmedethic/cache.sqlite",
+        metavar="PATH",
+    ),
+    Option(
+        "no-cache", "neither read nor write the response cache", default=False, type=bool, flag=True
+    ),
+    Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
+    Option(
+        "baseline",
+        "an earlier run's JSON report to compare against (paired by id)",
+        metavar="REPORT",
+    ),
+    Option(
+        "margin",
+        "non-inferiority margin in score points against the baseline",
+        default=DEFAULT_MARGIN,
+        type=float,
+        metavar="POINTS",
+    ),
+    Option(
+        "alpha",
+        "significance level of the baseline comparison",
+        default=DEFAULT_ALPHA,
+        type=float,
+        metavar="A",
+    ),
+    Option(
+        "gate-min-median",
+        "session gate: minimum median score per turn (last holds later)",
+        metavar="T1,T2,...",
+    ),
+    Option(
+        "gate-max-unsafe",
+        "session gate: maximum share of unsafe turns (0..1)",
+        type=float,
+        metavar="SHARE",
+    ),
+    Option(
+        "gate-max-unscored",
+        "session gate: maximum share of unscored turns (0..1)",
+        type=float,
+        metavar="SHARE",
+    ),
+    Option(
+        "bands",
+        "score bands: unsafe below the first, safe from the second",
+        default=DEFAULT_BANDS,
+        metavar="LOW,HIGH",
+    ),
+    Option(
+        "gate-only",
+        "items pass whatever their scores; only the session gates decide",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+    Option(
+        "shard",
+        "run shard K of N (a deterministic, stratified part of the selection)",
+        metavar="K/N",
+    ),
+    Option(
+        "snapshot",
+        "compare each conversation's behaviour (bands, refusals) with a syrupy snapshot",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+    Option(
+        "snapshot-dir",
+        "where behaviour snapshots live",
+        default="jmedethic_snapshots",
+        metavar="DIR",
+    ),
+    Option(
+        "snapshot-text",
+        "include the replies' text in behaviour snapshots",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+    Option(
+        "local-ctx",
+        "context window per request of a local/gguf: model",
+        default=4096,
+        type=int,
+        metavar="TOKENS",
+    ),
+    Option(
+        "local-parallel",
+        "requests a local/gguf: model serves at once",
+        default=4,
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "sim-latency", "seconds per call of a sim: endpoint", default=0.0, type=float, metavar="S"
+    ),
+    Option(
+        "sim-judge-noise",
+        "judge score noise (sd, points) of a sim: endpoint",
+        default=0.6,
+        type=float,
+        metavar="SD",
+    ),
+    Option(
+        "collect",
+        "collect the benchmark items even without --jmed-model (they are skipped)",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+)
+
+
+OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def defaults() -> dict[str, Any]:
+    """Every option's value when nothing is given."""
+    return {o.name: [] if o.multiple else o.default for o in OPTIONS}
+
+
+def register(parser: pytest.Parser) -> None:
+    group = parser.getgroup("jmedethic", "medical-ethics safety benchmark (pytest-jmedethic)")
+    for option in OPTIONS:
+        flag = f"--jmed-{option.name}"
+        dest = "jmed_" + option.name.replace("-", "_")
+        default_note = (
+            "" if option.default is None or option.flag else f" (default: {option.default})"
+        )
+        if option.flag:
+            group.addoption(flag, action="store_true", default=None, dest=dest, help=option.help)
+            parser.addini(dest, option.help, type="bool", default=option.default)
+        elif option.multiple:
+            group.addoption(
+                flag,
+                action="append",
+                default=None,
+                dest=dest,
+                metavar=option.metavar,
+                help=option.help,
+            )
+            parser.addini(dest, option.help, type="linelist", default=[])
+        else:
+            group.addoption(
+                flag,
+                action="store",
+                default=None,
+                dest=dest,
+                metavar=option.metavar,
+                help=option.help + default_note,
+            )
+            parser.addini(dest, option.help + default_note, default=None)
+
+
+def read_values(config: pytest.Config) -> dict[str, Any]:
+    """Every option's value, from the command line, else the ini file, else its default."""
+    return {option.name: read(config, option) for option in OPTIONS}
+
+
+def convert(option: Option, value: Any) -> Any:
+    """A value given as text, as the option's type; ``SettingsError`` names the option."""
+    if value is None or option.multiple or option.flag:
+        return value
+    try:
+        return option.type(value)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"{value!r} is not a valid {option.type.__name__}", option.name
+        ) from None
+
+
+def read(config: pytest.Config, option: Option) -> Any:
+    dest = "jmed_" + option.name.replace("-", "_")
+    value = config.getoption(dest)
+    if value is None:
+        value = config.getini(dest)
+        if value in (None, "", []) and not option.flag:
+            value = None
+    if value is None:
+        return [] if option.multiple else option.default
+    if option.multiple:
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    if option.flag:
+        return bool(value)
+    return convert(option, value)

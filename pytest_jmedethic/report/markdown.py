@@ -1,0 +1,66 @@
+"""The report as Markdown, for a CI job summary or a pull request comment."""
+
+from __future__ import annotations
+
+from ..analysis.non_inferiority import BaselineComparison
+from ..analysis.numbers import number, pvalue
+from .model import Report
+
+
+def _comparison(comparison: BaselineComparison) -> list[str]:
+    lines = [
+        "",
+        f"### Against the baseline ({comparison.paired} paired conversations, "
+        f"margin {comparison.margin:g})",
+        "",
+        "| turn | n | median difference | 95% CI | p | p (Holm) |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    for turn, row, p_holm in comparison.table():
+        lines.append(
+            f"| {turn} | {row.n} | {number(row.median_difference)} | {number(row.ci_low)} to "
+            f"{number(row.ci_high)} | {pvalue(row.pvalue)} | {pvalue(p_holm)} |"
+        )
+    m = comparison.mcnemar
+    lines.append(f"\nMcNemar: {m.worsened} worsened, {m.improved} improved, p={pvalue(m.pvalue)}.")
+    lines += [f"\n> note: {note}" for note in comparison.notes]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    summary, metadata, decision = report.summary, report.metadata, report.release_decision
+    outcomes = summary.outcomes
+    allowed = decision is None or decision.passed
+    target = metadata.target.model if metadata.target else "?"
+    lines = [
+        f"## jmedethic: release {'allowed' if allowed else 'BLOCKED'}",
+        "",
+        f"Target **{target}**, judges "
+        + ", ".join(j.model for j in metadata.judges)
+        + f" (rubric {metadata.rubric_version}).",
+        f"{outcomes.conversations} conversations: {outcomes.passed} passed, "
+        f"{outcomes.failed} failed, {outcomes.error} errored.",
+        "",
+        "| turn | n | median | IQR | below threshold | unscored |",
+        "|---:|---:|---:|---|---:|---:|",
+    ]
+    for row in summary.per_turn:
+        lines.append(
+            f"| {row.turn} | {row.n} | {number(row.median)} | {number(row.q1)}-{number(row.q3)} "
+            f"| {row.below_threshold} | {row.unscored} |"
+        )
+    decline = summary.decline_first_to_last
+    lines += [
+        "",
+        f"Turn 1 to last turn: median difference {number(decline.median_difference)}, "
+        f"Wilcoxon p={pvalue(decline.pvalue)}, rank-biserial r={number(decline.rank_biserial)} "
+        f"(n={decline.n_pairs}).",
+    ]
+    if decision is not None and decision.comparison is not None:
+        lines += _comparison(decision.comparison)
+    if decision is not None and decision.gates:
+        lines += ["", "### Gates", ""]
+        lines += [
+            f"- {'✅' if g.passed else '❌'} **{g.gate}**: {g.message}" for g in decision.gates
+        ]
+    return "\n".join(lines) + "\n"

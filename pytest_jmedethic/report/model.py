@@ -1,0 +1,207 @@
+"""The report: the one data contract of a run, typed and schema-versioned.
+
+Every output reads it (terminal, Markdown, ``jmedethic report``, ``merge``, the baseline
+loader) and it holds everything needed to recompute them: the run's metadata, the summary,
+what happened to the run, the release decision, and every conversation. Reports of schema
+version 1 load too (``migrate``): version 2 renamed the release ``verdict`` to
+``release_decision`` and the comparison's ``verdict`` to ``conclusion``, so that a *verdict*
+is only ever a judge's answer about one turn.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import __version__
+from ..analysis.release_decision import ReleaseDecision
+from ..analysis.summary import Summary, summarize
+from ..judging.rubric import RUBRIC_VERSION
+from ..run.results import ConversationResult
+
+REPORT_SCHEMA = "pytest-jmedethic/report"
+REPORT_SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EndpointRecord(Record):
+    """An endpoint as reports show it: the model and the URL without credentials or query."""
+
+    model: str
+    base_url: str
+    managed: str | None = None  # "sim", "local" or "gguf:PATH": started by the plugin
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        # A started server gets a new port every session; the model and kind identify it.
+        return (self.model, self.managed) if self.managed else (self.model, self.base_url)
+
+
+class TargetSettingsRecord(Record):
+    system_prompt: str | None
+    temperature: float
+    max_tokens: int
+
+
+class JudgeSettingsRecord(Record):
+    temperature: float
+    max_tokens: int
+    attempts: int
+    response_format: str | None
+
+
+class SelectionRecord(Record):
+    languages: list[str]
+    guidelines: list[str]
+    strategies: list[str]
+    sample: int | None
+    seed: int
+    shard: str | None  # "K/N"
+
+
+class DatasetRecord(Record):
+    sources: list[str] = Field(default_factory=list)
+    conversations_loaded: int | None = None
+    conversations_selected: int | None = None
+    selection_hash: str | None = None
+    error: str | None = None  # the corpus could not be loaded (reported at collection)
+
+
+class MergedFrom(Record):
+    path: str
+    shard: str | None
+    conversations: int
+
+
+def environment() -> dict[str, str]:
+    import numpy
+    import openai
+    import pytest
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "pytest": pytest.__version__,
+        "openai": openai.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class RunMetadata(Record):
+    """Who and what ran: versions, endpoints, settings, the selection and the corpus."""
+
+    plugin_version: str = __version__
+    rubric_version: str = RUBRIC_VERSION
+    created_at: str = Field(default_factory=_now)
+    environment: dict[str, str] = Field(default_factory=environment)
+    target: EndpointRecord | None
+    judges: list[EndpointRecord]
+    thresholds: str
+    thresholds_described: str
+    target_settings: TargetSettingsRecord
+    judge_settings: JudgeSettingsRecord
+    selection: SelectionRecord
+    dataset: DatasetRecord
+    concurrency_per_process: int
+    workers: int
+    merged_from: list[MergedFrom] | None = None
+
+    def comparability_notes(self, baseline: RunMetadata) -> list[str]:
+        """What differs from a baseline run besides the model, and could explain a difference."""
+        notes = []
+        if self.rubric_version != baseline.rubric_version:
+            notes.append(
+                f"rubric differs: {baseline.rubric_version} (baseline) vs "
+                f"{self.rubric_version} (this run)"
+            )
+        judges_now = [j.model for j in self.judges]
+        judges_then = [j.model for j in baseline.judges]
+        if judges_now != judges_then:
+            notes.append(f"judges differ: {judges_then} (baseline) vs {judges_now} (this run)")
+        return notes
+
+    def difference_from(self, other: RunMetadata) -> str | None:
+        """The first setting that makes two shard reports different runs, if any."""
+
+        if (self.target and self.target.identity) != (other.target and other.target.identity):
+            return "target"
+        if [j.identity for j in self.judges] != [j.identity for j in other.judges]:
+            return "judges"
+        for key in ("rubric_version", "thresholds", "target_settings", "judge_settings"):
+            if getattr(self, key) != getattr(other, key):
+                return key
+        return None
+
+
+class RunFacts(Record):
+    """What happened to the run, beside the scores: missing results, calls, cache use."""
+
+    interrupted: bool
+    missing: list[str]
+    calls_sent: int
+    replies_cached: int
+    replies_live: int
+    verdicts_cached: int
+    verdicts_live: int
+    cache: str | None
+
+
+class Report(Record):
+    schema_id: Literal["pytest-jmedethic/report"] = Field(default=REPORT_SCHEMA, alias="schema")
+    schema_version: Literal[2] = REPORT_SCHEMA_VERSION
+    metadata: RunMetadata
+    summary: Summary
+    run: RunFacts | None = None
+    release_decision: ReleaseDecision | None = None
+    conversations: list[ConversationResult]
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def with_decision(self, decision: ReleaseDecision) -> Report:
+        return self.model_copy(update={"release_decision": decision})
+
+
+def new_report(
+    metadata: RunMetadata,
+    results: Sequence[ConversationResult],
+    *,
+    run: RunFacts | None = None,
+    decision: ReleaseDecision | None = None,
+    summary: Summary | None = None,
+) -> Report:
+    """A report over ``results`` (sorted by id); ``summary`` saves recomputing one."""
+    ordered = sorted(results, key=lambda r: r.id)
+    return Report(
+        metadata=metadata,
+        summary=summary if summary is not None else summarize(ordered),
+        run=run,
+        release_decision=decision,
+        conversations=ordered,
+    )
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 report's JSON as version 2: only two keys were renamed."""
+    if data.get("schema_version") != 1:
+        return data
+    data = dict(data, schema_version=2)
+    decision = data.pop("verdict", None)
+    if isinstance(decision, dict) and isinstance(decision.get("comparison"), dict):
+        comparison = dict(decision["comparison"])
+        comparison["conclusion"] = comparison.pop("verdict", None)
+        decision = {**decision, "comparison": comparison}
+    data["release_decision"] = decision
+    return data

@@ -1,0 +1,182 @@
+"""The report as the text block printed at the end of a session (and by ``jmedethic report``)."""
+
+from __future__ import annotations
+
+from ..analysis.non_inferiority import BaselineComparison
+from ..analysis.numbers import number, percent, pvalue, signed
+from ..analysis.release_decision import ReleaseDecision
+from ..analysis.stats import Agreement, Wilcoxon
+from ..analysis.summary import FriedmanRow, GroupRow, OutcomeCounts, Summary, TurnRow
+from .model import RunFacts, RunMetadata
+
+SIGNIFICANCE = 0.05
+
+
+def _outcomes(counts: OutcomeCounts) -> str:
+    return f"{counts.passed} passed, {counts.failed} failed, {counts.error} errored"
+
+
+def _per_turn_table(rows: list[TurnRow]) -> list[str]:
+    lines = [f"  {'turn':>4}  {'n':>6}  {'median':>6}  {'IQR':>11}  {'below':>6}  {'unscored':>8}"]
+    for row in rows:
+        iqr = f"{number(row.q1)}-{number(row.q3)}" if row.n else "-"
+        lines.append(
+            f"  {row.turn:>4}  {row.n:>6}  {number(row.median):>6}  {iqr:>11}  "
+            f"{row.below_threshold:>6}  {row.unscored:>8}"
+        )
+    return lines
+
+
+def _decline(test: Wilcoxon) -> str:
+    if test.n_pairs == 0:
+        return "Decline turn 1 -> last turn: no conversation with two scored turns"
+    if test.pvalue is None:
+        return f"Decline turn 1 -> last turn: no change to test (n={test.n_pairs} pairs)"
+    if test.pvalue >= SIGNIFICANCE:
+        finding = "no significant change"
+    elif (test.rank_biserial or 0) < 0:
+        finding = "significant decline"
+    else:
+        finding = "significant rise"
+    return (
+        f"Decline turn 1 -> last turn: Wilcoxon W={number(test.statistic, 1)}, "
+        f"p={pvalue(test.pvalue)} ({finding}), "
+        f"rank-biserial r={number(test.rank_biserial)}, "
+        f"median difference {number(test.median_difference)} (n={test.n_pairs} pairs)"
+    )
+
+
+def _friedman(rows: list[FriedmanRow]) -> list[str]:
+    if not rows:
+        return [
+            "Friedman across turns: no group of >= 2 fully scored conversations with >= 3 turns"
+        ]
+    return [
+        f"Friedman across turns ({row.turns}-turn conversations, n={row.n}): "
+        f"chi2={number(row.statistic)}, p={pvalue(row.pvalue)}, "
+        f"Kendall's W={number(row.kendalls_w)}"
+        for row in rows
+    ]
+
+
+def _groups(title: str, table: dict[str, GroupRow]) -> str:
+    parts = [
+        f"{name} {number(group.median_all_turns)} (first {number(group.median_first_turn)}, "
+        f"last {number(group.median_last_turn)}, n={group.conversations})"
+        for name, group in table.items()
+    ]
+    return f"{title}: " + ("; ".join(parts) if parts else "-")
+
+
+def _weakest(table: dict[str, GroupRow], count: int = 5) -> str:
+    scored = [
+        (g.median_all_turns, name) for name, g in table.items() if g.median_all_turns is not None
+    ]
+    lowest = sorted(scored)[:count]
+    parts = [f"{name} {number(median)} (n={table[name].conversations})" for median, name in lowest]
+    return f"Lowest guidelines ({len(lowest)} of {len(table)}): " + ("; ".join(parts) or "-")
+
+
+def _agreement(agreement: Agreement) -> str:
+    if not agreement.n:
+        return "Judge agreement: no turn scored by both judges"
+    return (
+        f"Judge agreement: Spearman rho={number(agreement.spearman_rho)}, "
+        f"within 1 point {percent(agreement.within_one)}, "
+        f"mean |a-b| {number(agreement.mean_abs_diff)}, "
+        f"disagreements (> {number(agreement.disagreement_threshold, 0)} points) "
+        f"{agreement.disagreements} of {agreement.n} turns"
+    )
+
+
+def render_header(metadata: RunMetadata) -> list[str]:
+    """Who was tested and judged, under which rubric and thresholds."""
+    lines = []
+    if metadata.target is not None:
+        lines.append(f"Target: {metadata.target.model} @ {metadata.target.base_url}")
+    judges = metadata.judges
+    if judges:
+        names = ", ".join(f"{j.model} @ {j.base_url}" for j in judges)
+        lines.append(f"Judges: {names} (rubric {metadata.rubric_version})")
+    if any(j.managed not in (None, "sim") for j in judges):
+        lines.append(
+            "WARNING: the judges are a small local model: this run is a smoke test of the "
+            "pipeline, not a release decision. Use strong judges (--jmed-judge) for that."
+        )
+    if metadata.thresholds_described:
+        lines.append(f"Thresholds: {metadata.thresholds_described}")
+    return lines
+
+
+def render_summary(summary: Summary, metadata: RunMetadata) -> list[str]:
+    outcomes, turns = summary.outcomes, summary.turns
+    return [
+        *render_header(metadata),
+        f"Conversations: {outcomes.conversations} run: {_outcomes(outcomes)}",
+        f"Turns: {turns.turns} ({turns.scored} scored, {turns.unscored} unscored, "
+        f"{turns.below_threshold} below threshold)",
+        "Per-turn safety score (0 harmful .. 10 safe):",
+        *_per_turn_table(summary.per_turn),
+        _decline(summary.decline_first_to_last),
+        *_friedman(summary.friedman),
+        _groups("Median by language", summary.by_language),
+        _groups("Median by strategy", summary.by_strategy),
+        _weakest(summary.by_guideline),
+        _agreement(summary.judge_agreement),
+    ]
+
+
+def render_comparison(comparison: BaselineComparison) -> list[str]:
+    lines = [
+        f"Baseline: {comparison.baseline or '(given)'}: {comparison.paired} paired "
+        f"conversations ({comparison.unpaired_candidate} only in this run, "
+        f"{comparison.unpaired_baseline} only in the baseline, not compared)",
+        f"  non-inferiority margin {comparison.margin:g} points, alpha {comparison.alpha:g}, "
+        "Holm-corrected across turns",
+        f"  {'turn':>7}  {'n':>5}  {'median diff':>11}  {'95% CI':>15}  {'p':>9}  {'p (Holm)':>9}",
+    ]
+    for turn, row, p_holm in comparison.table():
+        ci = f"{signed(row.ci_low)} to {signed(row.ci_high)}" if row.n else "-"
+        lines.append(
+            f"  {turn:>7}  {row.n:>5}  {signed(row.median_difference):>11}  {ci:>15}  "
+            f"{pvalue(row.pvalue):>9}  {pvalue(p_holm):>9}"
+        )
+    lines.extend(f"  note: {note}" for note in comparison.notes)
+    m = comparison.mcnemar
+    lines.append(
+        f"  McNemar (pass/fail): {m.worsened} worsened, {m.improved} improved of {m.n}, "
+        f"p={pvalue(m.pvalue)} (one-sided worse p={pvalue(m.pvalue_worse)})"
+    )
+    return lines
+
+
+def render_decision(decision: ReleaseDecision) -> list[str]:
+    lines = render_comparison(decision.comparison) if decision.comparison else []
+    gates = decision.gates
+    if not gates:
+        return lines
+    lines.append("Gates:")
+    lines.extend(f"  {'PASS' if g.passed else 'FAIL'} {g.gate}: {g.message}" for g in gates)
+    failed = len(decision.failed_gates)
+    lines.append(
+        "Release decision: PASSED (every gate holds)"
+        if not failed
+        else f"Release decision: FAILED ({failed} of {len(gates)} gates failed)"
+    )
+    return lines
+
+
+def render_run(run: RunFacts) -> list[str]:
+    lines = [
+        f"Calls sent: {run.calls_sent}; from the cache: {run.replies_cached} of "
+        f"{run.replies_cached + run.replies_live} replies, {run.verdicts_cached} of "
+        f"{run.verdicts_cached + run.verdicts_live} verdicts"
+        + (f" ({run.cache})" if run.cache else " (cache off)")
+    ]
+    if run.missing:
+        shown = ", ".join(run.missing[:5]) + (" ..." if len(run.missing) > 5 else "")
+        lines.append(
+            f"Missing: {len(run.missing)} selected conversations have no result ({shown}): "
+            "a worker died or the run was interrupted; run again to complete them from the cache"
+        )
+    return lines

@@ -1,0 +1,79 @@
+"""One process's clients for a run: the target's completer and the judge panel, sharing one
+response cache and one connection to the rate limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..endpoints.clients import async_client
+from ..endpoints.completer import Completer
+from ..endpoints.rate_limit import LimiterClient
+from ..endpoints.response_cache import ResponseCache
+from ..endpoints.specs import EndpointSpec
+from ..judging.judge import Judge
+from ..judging.panel import JudgePanel
+from ..judging.rubric import RUBRIC_VERSION
+from .config import RunConfig
+
+
+@dataclass
+class Clients:
+    target: Completer
+    judges: list[Completer]
+    panel: JudgePanel
+    cache: ResponseCache | None
+    limiter: LimiterClient | None
+
+    @classmethod
+    def for_config(cls, config: RunConfig) -> Clients:
+        """Open the clients; call from the event loop that will use them."""
+        cache = ResponseCache(config.cache_path) if config.cache_path else None
+        limiter = LimiterClient(config.limiter_address) if config.limiter_address else None
+
+        def completer(role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
+            return Completer(
+                role=role,
+                spec=spec,
+                client=async_client(spec, timeout=config.timeout, max_retries=0),
+                settings=settings,
+                policy=config.retry,
+                cache=cache,
+                limiter=limiter,
+                rubric_version=RUBRIC_VERSION if role == "judge" else None,
+            )
+
+        target = config.target_settings
+        judging = config.judge_settings
+        judge_request = {
+            "temperature": judging.temperature,
+            "max_tokens": judging.max_tokens,
+            **judging.request_extras(),
+        }
+        judges = [completer("judge", spec, judge_request) for spec in config.judges]
+        return cls(
+            target=completer(
+                "target",
+                config.target,
+                {"temperature": target.temperature, "max_tokens": target.max_tokens},
+            ),
+            judges=judges,
+            panel=JudgePanel(
+                [Judge(j.spec.model, j.complete) for j in judges], judging, config.thresholds
+            ),
+            cache=cache,
+            limiter=limiter,
+        )
+
+    @property
+    def calls(self) -> int:
+        """Requests sent (retries included, cache hits not)."""
+        return self.target.calls + sum(j.calls for j in self.judges)
+
+    async def close(self) -> None:
+        for completer in [self.target, *self.judges]:
+            await completer.client.close()
+        if self.limiter is not None:
+            await self.limiter.close()
+        if self.cache is not None:
+            self.cache.close()

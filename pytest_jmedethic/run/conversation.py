@@ -1,0 +1,122 @@
+"""Drive one conversation: the target turn by turn, the judge panel on every reply.
+
+The panel scores reply i while the target writes reply i+1, so a conversation takes about
+as long as its target calls. The target sees the whole history at every turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import openai
+
+from ..corpus.catalogue import Guideline
+from ..corpus.schema import Conversation
+from ..endpoints.errors import describe_error
+from ..endpoints.retry import RetriesExhausted
+from ..judging.panel import TurnScore
+from .clients import Clients
+from .config import RunConfig
+from .results import ConversationResult, TurnResult, outcome_of
+
+NOT_REACHED = "not reached: an earlier turn of the target failed"
+
+
+@dataclass
+class _Exchanges:
+    """The target's side of a conversation so far, and the panel's work on each reply."""
+
+    replies: list[tuple[str, str]] = field(default_factory=list)  # (user, assistant)
+    cached: list[bool] = field(default_factory=list)
+    scoring: list[asyncio.Task[TurnScore]] = field(default_factory=list)
+    failure: str | None = None  # why the target stopped answering
+
+
+async def _talk(
+    conversation: Conversation, guideline: Guideline, clients: Clients, config: RunConfig
+) -> _Exchanges:
+    """Send the user turns one by one until the end or the target's first failure."""
+    done = _Exchanges()
+    messages: list[dict[str, str]] = []
+    if config.target_settings.system_prompt:
+        messages.append({"role": "system", "content": config.target_settings.system_prompt})
+    try:
+        for user in conversation.turns:
+            messages.append({"role": "user", "content": user})
+            try:
+                reply, cached = await clients.target.complete(list(messages))
+            except RetriesExhausted as exc:
+                done.failure = str(exc)
+                break
+            except openai.APIError as exc:  # the request's own fault, e.g. too long a prompt
+                done.failure = describe_error(config.target, exc)
+                break
+            messages.append({"role": "assistant", "content": reply})
+            done.replies.append((user, reply))
+            done.cached.append(cached)
+            scoring = clients.panel.score(guideline, conversation.language, list(done.replies))
+            done.scoring.append(asyncio.create_task(scoring))
+    except BaseException:
+        _cancel(done)
+        raise
+    return done
+
+
+def _cancel(done: _Exchanges) -> None:
+    for task in done.scoring:
+        task.cancel()
+
+
+def _turns(
+    conversation: Conversation, done: _Exchanges, scores: list[TurnScore], config: RunConfig
+) -> list[TurnResult]:
+    turns = []
+    for number, user in enumerate(conversation.turns, start=1):
+        if number <= len(scores):
+            score = scores[number - 1]
+            turns.append(
+                TurnResult(
+                    turn=number,
+                    user=user,
+                    reply=done.replies[number - 1][1],
+                    cached=done.cached[number - 1],
+                    verdicts=score.verdicts,
+                    score=score.score,
+                    disagreement=score.disagreement,
+                    threshold=score.threshold,
+                )
+            )
+        else:
+            error = done.failure if number == len(scores) + 1 else NOT_REACHED
+            threshold = config.thresholds.for_turn(number)
+            turns.append(TurnResult(turn=number, user=user, error=error, threshold=threshold))
+    return turns
+
+
+async def drive(
+    conversation: Conversation, guideline: Guideline, clients: Clients, config: RunConfig
+) -> ConversationResult:
+    """Run one conversation to the end and score every assistant turn.
+
+    Raises ``FatalEndpointError`` when an endpoint answers in a way that will not heal.
+    """
+    started = time.perf_counter()
+    done = await _talk(conversation, guideline, clients, config)
+    try:
+        scores = list(await asyncio.gather(*done.scoring))
+    except BaseException:
+        _cancel(done)
+        raise
+    turns = _turns(conversation, done, scores, config)
+    return ConversationResult(
+        id=conversation.id,
+        guideline_id=conversation.guideline_id,
+        strategy_id=conversation.strategy_id,
+        language=conversation.language,
+        pair_id=conversation.pair_id,
+        turns=turns,
+        outcome=outcome_of(turns),
+        duration_s=round(time.perf_counter() - started, 3),
+    )
