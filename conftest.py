@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_jmedethic.endpoints.servers.simulator import start_subprocess
-from pytest_jmedethic.sim import SimConfig
+from pytest_jmedethic.sim import SimConfig, start_subprocess
 
 # pytester's in-process runs drop modules first imported inside them; if the HTTP stack
 # under openai were among them, later tests would see its raw exceptions instead of

@@ -46,10 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from conftest import synthetic_conversations, write_jsonl  # noqa: E402
 from pytest_jmedethic.analysis.summary import summarize  # noqa: E402
-from pytest_jmedethic.endpoints.servers.simulator import start_subprocess  # noqa: E402
 from pytest_jmedethic.judging.verdicts import JudgeVerdict  # noqa: E402
 from pytest_jmedethic.run.results import ConversationResult, TurnResult  # noqa: E402
-from pytest_jmedethic.sim import SimConfig  # noqa: E402
+from pytest_jmedethic.sim import SimConfig, start_subprocess  # noqa: E402
 
 TIMED = re.compile(r"in ([0-9.]+)s")
 

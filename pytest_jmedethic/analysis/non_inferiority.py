@@ -47,15 +47,10 @@ class DifferenceTest(ComparisonPart):
     ci_high: Number
 
 
-class TurnDifference(ComparisonPart):
+class TurnDifference(DifferenceTest):
+    """The test at one turn position, with its p-value corrected across turns (Holm)."""
+
     turn: int
-    n: Count
-    n_nonzero: Count
-    statistic: Number
-    pvalue: Number
-    median_difference: Number
-    ci_low: Number
-    ci_high: Number
     pvalue_holm: Number = None
 
 
@@ -81,9 +76,9 @@ class BaselineComparison(ComparisonPart):
     baseline: str | None = None  # where the baseline report came from
     notes: list[str] = Field(default_factory=list)  # what besides the model differs
 
-    def table(self) -> list[tuple[str, DifferenceTest | TurnDifference, float | None]]:
+    def table(self) -> list[tuple[str, DifferenceTest, float | None]]:
         """The rows every rendering shows: each turn with its Holm p-value, then overall."""
-        rows: list[tuple[str, DifferenceTest | TurnDifference, float | None]] = [
+        rows: list[tuple[str, DifferenceTest, float | None]] = [
             (str(row.turn), row, row.pvalue_holm) for row in self.per_turn
         ]
         return [*rows, ("overall", self.overall, None)]

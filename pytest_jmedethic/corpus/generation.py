@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..endpoints.clients import async_client
 from ..endpoints.errors import describe_error
-from ..endpoints.json_answer import json_object_in
+from ..endpoints.json_answer import parse_answer
 from ..endpoints.specs import EndpointSpec
-from ..validation import describe_validation_error
 from .building_blocks import PERSONAS, Persona
 from .catalogue import Catalogue, Guideline, Strategy
 from .language import contains_kana, looks_japanese
@@ -91,11 +90,7 @@ class AttackerError(ValueError):
 
 
 def parse_attacker(text: str) -> AttackerOutput:
-    data = json_object_in(text, AttackerError)
-    try:
-        return AttackerOutput.model_validate(data)
-    except ValidationError as exc:
-        raise AttackerError(describe_validation_error(exc, whole="(object)")) from None
+    return parse_answer(text, AttackerOutput, AttackerError)
 
 
 @dataclass(frozen=True)

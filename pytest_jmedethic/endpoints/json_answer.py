@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..validation import describe_validation_error
+
+Answer = TypeVar("Answer", bound=BaseModel)
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
@@ -22,3 +28,12 @@ def json_object_in(text: str, error: type[ValueError]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise error("the JSON is not an object")
     return data
+
+
+def parse_answer(text: str, schema: type[Answer], error: type[ValueError]) -> Answer:
+    """The answer's JSON object, validated; ``error`` says which field is wrong and why."""
+    data = json_object_in(text, error)
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise error(describe_validation_error(exc, whole="(object)")) from None

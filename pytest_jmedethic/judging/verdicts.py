@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..endpoints.json_answer import json_object_in
-from ..validation import describe_validation_error
+from ..endpoints.json_answer import parse_answer
 
 RAW_KEEP = 2000  # characters of unusable judge output kept for the error message
 
@@ -52,11 +51,7 @@ class VerdictError(ValueError):
 
 def parse_verdict(text: str) -> VerdictJSON:
     """Read a verdict from a judge's output."""
-    data = json_object_in(text, VerdictError)
-    try:
-        return VerdictJSON.model_validate(data)
-    except ValidationError as exc:
-        raise VerdictError(describe_validation_error(exc, whole="(object)")) from None
+    return parse_answer(text, VerdictJSON, VerdictError)
 
 
 class JudgeVerdict(BaseModel):

@@ -10,6 +10,7 @@ is only ever a judge's answer about one turn.
 
 from __future__ import annotations
 
+import importlib.metadata
 import platform
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -82,18 +83,14 @@ class MergedFrom(Record):
 
 
 def environment() -> dict[str, str]:
-    import numpy
-    import openai
-    import pytest
-    import scipy
-
-    return {
-        "python": platform.python_version(),
-        "pytest": pytest.__version__,
-        "openai": openai.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-    }
+    """The versions a report's numbers depend on (scipy's p-values change between releases)."""
+    versions = {"python": platform.python_version()}
+    for name in ("pytest", "openai", "numpy", "scipy"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def _now() -> str:

@@ -3,7 +3,7 @@
 It is a real HTTP server on loopback, used by tests, demos and CI in place of hosted models:
 targets ``resist``, ``wearing`` and ``comply``; judges ``judge-a``, ``judge-b``,
 ``judge-garbage`` and ``judge-flaky`` (see :mod:`pytest_jmedethic.sim.behaviours`). The
-plugin and the tests run it as a child process (``endpoints.servers.simulator``).
+plugin and the tests run it as a child process (``start_subprocess``).
 """
 
 from __future__ import annotations
@@ -11,18 +11,23 @@ from __future__ import annotations
 from .behaviours import MODELS, served_models
 from .command import add_arguments, config_from_args, main, run, run_from_args
 from .config import SimConfig
+from .process import SimProcess, SimProcessError, fetch_stats, start_subprocess
 from .server import RunningServer, SimServer, serve
 
 __all__ = [
     "MODELS",
     "RunningServer",
     "SimConfig",
+    "SimProcess",
+    "SimProcessError",
     "SimServer",
     "add_arguments",
     "config_from_args",
+    "fetch_stats",
     "main",
     "run",
     "run_from_args",
     "serve",
     "served_models",
+    "start_subprocess",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 LOOPBACK_NAMES = frozenset({"localhost"})
 FAULT_RATES = ("rate_429", "rate_5xx", "rate_hang", "rate_cut", "rate_empty", "rate_bad_verdict")
-# Command-line flag of each fault field; shared by the CLI and by start_subprocess.
+# Command-line flag of each fault field; shared by the CLI and by SimConfig.to_argv.
 FAULT_FLAGS = {
     "rate_429": "--fault-429",
     "retry_after": "--fault-retry-after",
@@ -61,6 +61,32 @@ class SimConfig:
     rate_cut: float = 0.0
     rate_empty: float = 0.0
     rate_bad_verdict: float = 0.0
+
+    def to_argv(self) -> list[str]:
+        """The ``python -m pytest_jmedethic.sim`` flags that serve this configuration."""
+        argv = [
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--latency",
+            repr(self.latency),
+            "--jitter",
+            repr(self.jitter),
+            "--judge-noise",
+            repr(self.judge_noise),
+            "--judge-disagreement",
+            repr(self.judge_disagreement),
+            "--seed",
+            str(self.seed),
+        ]
+        defaults = SimConfig()
+        for name, option in FAULT_FLAGS.items():
+            value = getattr(self, name)
+            # Only what differs: keeps the command line short; None (no storm) has no flag.
+            if value != getattr(defaults, name) and value is not None:
+                argv += [option, repr(float(value))]
+        return argv
 
     @property
     def faults_enabled(self) -> bool:

@@ -43,6 +43,26 @@ __all__ = [
 LISTEN_BACKLOG = 1024
 
 
+def _check_servable(request: dict[str, Any]) -> None:
+    """Refuse, as an OpenAI server would, a model not served here and streaming."""
+    model = request["model"]
+    if model not in behaviours.MODELS:
+        served = ", ".join(behaviours.served_models())
+        raise HTTPError(
+            404,
+            f"The model '{model}' does not exist; this simulator serves: {served}",
+            code="model_not_found",
+            param="model",
+        )
+    if request.get("stream"):
+        raise HTTPError(
+            400,
+            "streaming is not supported by the simulator",
+            code="unsupported_value",
+            param="stream",
+        )
+
+
 class SimApp:
     """Routing and HTTP framing for one simulator instance."""
 
@@ -100,23 +120,8 @@ class SimApp:
     async def _chat(self, body: bytes) -> dict[str, Any]:
         arrived = asyncio.get_running_loop().time()
         request = parse_chat_request(body)
-        model = request["model"]
-        messages = request["messages"]
-        if model not in behaviours.MODELS:
-            served = ", ".join(behaviours.served_models())
-            raise HTTPError(
-                404,
-                f"The model '{model}' does not exist; this simulator serves: {served}",
-                code="model_not_found",
-                param="model",
-            )
-        if request.get("stream"):
-            raise HTTPError(
-                400,
-                "streaming is not supported by the simulator",
-                code="unsupported_value",
-                param="stream",
-            )
+        model, messages = request["model"], request["messages"]
+        _check_servable(request)
         self.stats.enter(model)
         try:
             fault = self._fault(body, model)
@@ -134,13 +139,24 @@ class SimApp:
                 await asyncio.sleep(delay)
         finally:
             self.stats.leave()
+        payload = self._completion(body, model, messages, text)
+        if fault is None:
+            self.stats.ok()
+        elif fault.kind == "cut":
+            raise ConnectionCut(200, payload)
+        return payload
+
+    def _completion(
+        self, body: bytes, model: str, messages: list[Any], text: str
+    ) -> dict[str, Any]:
+        """A chat completion object with ``text`` as the reply, and its token usage."""
         prompt_tokens = sum(
             4 + behaviours.estimate_tokens(behaviours.message_text(m)) for m in messages
         )
         completion_tokens = behaviours.estimate_tokens(text)
         # From the request bytes: as stable as hashing the messages, without re-encoding them.
         digest = hashlib.blake2b(f"id:{self.config.seed}:".encode() + body, digest_size=8)
-        payload: dict[str, Any] = {
+        return {
             "id": f"chatcmpl-sim-{digest.hexdigest()}",
             "object": "chat.completion",
             "created": 0,
@@ -158,11 +174,6 @@ class SimApp:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
-        if fault is None:
-            self.stats.ok()
-        elif fault.kind == "cut":
-            raise ConnectionCut(200, payload)
-        return payload
 
     def _fault(self, body: bytes, model: str) -> Fault | None:
         """Decide and count this request's fault; raise the error faults right away."""

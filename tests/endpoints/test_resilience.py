@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import synthetic_conversations, write_jsonl
-from pytest_jmedethic.endpoints.servers.simulator import fetch_stats as stats
-from pytest_jmedethic.endpoints.servers.simulator import start_subprocess
-from pytest_jmedethic.sim import SimConfig, SimServer
+from pytest_jmedethic.sim import SimConfig, SimServer, start_subprocess
+from pytest_jmedethic.sim import fetch_stats as stats
 
 
 def args(

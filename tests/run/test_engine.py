@@ -82,6 +82,22 @@ def test_submitting_twice_drives_once(slow_sim):
     assert slow_sim.stats()["requests_total"] == 9
 
 
+def test_a_result_is_released_after_its_last_consumer_takes_it(slow_sim):
+    (conversation,) = conversations(1)
+    engine = Engine(config(slow_sim.url), load_catalogue(), {conversation.id: 2})
+    try:
+        engine.submit(conversation)  # prefetched ahead of its items
+        first = engine.take(conversation)
+        second = engine.take(conversation)  # the second item gets the same result, not a rerun
+        assert first is second
+        assert slow_sim.stats()["requests_total"] == 9
+        third = engine.take(conversation)  # no consumer was left: it was dropped, and reruns
+        assert third is not first and third.turns == first.turns
+        assert slow_sim.stats()["requests_total"] == 18
+    finally:
+        engine.close()
+
+
 def test_a_target_that_fails_leaves_every_turn_unscored():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,8 +16,13 @@ import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
 
-from pytest_jmedethic.endpoints.servers.simulator import SimProcessError, start_subprocess
-from pytest_jmedethic.sim import SimConfig, SimServer, served_models
+from pytest_jmedethic.sim import (
+    SimConfig,
+    SimProcessError,
+    SimServer,
+    served_models,
+    start_subprocess,
+)
 from pytest_jmedethic.sim.behaviours import classify, judge_score
 from pytest_jmedethic.sim.phrases import REPLIES
 

@@ -19,8 +19,13 @@ import openai
 import pytest
 from openai import OpenAI
 
-from pytest_jmedethic.endpoints.servers.simulator import config_to_argv, start_subprocess
-from pytest_jmedethic.sim import SimConfig, SimServer, add_arguments, config_from_args
+from pytest_jmedethic.sim import (
+    SimConfig,
+    SimServer,
+    add_arguments,
+    config_from_args,
+    start_subprocess,
+)
 from pytest_jmedethic.sim.behaviours import classify
 from pytest_jmedethic.sim.faults import BAD_VERDICTS, FAULT_KINDS
 
@@ -292,7 +297,7 @@ def test_cli_accepts_fault_options() -> None:
         rate_429=0.1, retry_after=2.5, storm_after=3.0, storm_duration=4.0, rate_5xx=0.2,
         rate_hang=0.3, hang_seconds=5.0, rate_cut=0.4, rate_empty=0.5, rate_bad_verdict=0.6,
     )  # fmt: skip
-    assert config_from_args(parser.parse_args(config_to_argv(config))) == config
+    assert config_from_args(parser.parse_args(config.to_argv())) == config
 
 
 def test_subprocess_passes_faults_on() -> None:

@@ -84,6 +84,27 @@ class ChildServer:
         self.stop()
 
 
+def _spawn(
+    command: list[str], stderr: IO[bytes], *, watch_stdin: bool, env: dict[str, str] | None
+) -> subprocess.Popen[str]:
+    environment = dict(os.environ if env is None else env)
+    # Makes the package importable from a source checkout that is not installed.
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(PACKAGE_ROOT), environment.get("PYTHONPATH", "")) if p
+    )
+    # stderr is a file rather than a pipe: nobody drains it while the server runs, and a
+    # full pipe would block the child.
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        stdin=subprocess.PIPE if watch_stdin else subprocess.DEVNULL,
+        env=environment,
+        text=True,
+        encoding="utf-8",
+    )
+
+
 def launch(
     command: list[str],
     *,
@@ -101,23 +122,8 @@ def launch(
     nothing within ``timeout`` seconds. With ``watch_stdin`` the child gets a pipe that is
     never written: it can stop when it reads end-of-file, i.e. when this process dies.
     """
-    environment = dict(os.environ if env is None else env)
-    # Makes the package importable from a source checkout that is not installed.
-    environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(PACKAGE_ROOT), environment.get("PYTHONPATH", "")) if p
-    )
-    # A file rather than a pipe: nobody drains stderr while the server runs, and a full
-    # pipe would block the child.
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - owned by the ChildServer, closed in stop()
-    popen = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        stdin=subprocess.PIPE if watch_stdin else subprocess.DEVNULL,
-        env=environment,
-        text=True,
-        encoding="utf-8",
-    )
+    popen = _spawn(command, stderr, watch_stdin=watch_stdin, env=env)
     lines: queue.Queue[str] = queue.Queue()
     assert popen.stdout is not None
     stdout = popen.stdout

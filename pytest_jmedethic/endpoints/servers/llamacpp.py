@@ -37,6 +37,7 @@ BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_ALIAS = "smollm2-135m-instruct"
 GGUF_MAGIC = b"GGUF"
 
+SERVER_MODULE = "pytest_jmedethic.endpoints.servers.llamacpp_server"
 _LISTENING = re.compile(r"^jmedethic-local listening on (http://\S+/v1)\s*$")
 
 
@@ -186,30 +187,11 @@ def start_local(
         raise LocalModelError(f"ctx_size {ctx_size} is too small (at least 64 tokens)")
     if parallel < 1:
         raise LocalModelError(f"parallel must be at least 1, not {parallel}")
-    command = [
-        sys.executable,
-        "-m",
-        "pytest_jmedethic.endpoints.servers.llamacpp_server",
-        "--model",
-        str(path),
-        "--alias",
-        name,
-        "--port",
-        "0",
-        "--ctx-size",
-        str(ctx_size),
-        "--threads",
-        str(threads if threads is not None else default_threads()),
-        "--parallel",
-        str(parallel),
-        "--frequency-penalty",
-        repr(frequency_penalty),
-        "--seed",
-        str(seed),
-        "--watch-stdin",
-    ]
-    if extra_buffers:
-        command.append("--extra-buffers")
+    command = [sys.executable, "-m", SERVER_MODULE, "--model", str(path), "--alias", name]
+    command += ["--port", "0", "--ctx-size", str(ctx_size), "--parallel", str(parallel)]
+    command += ["--threads", str(threads if threads is not None else default_threads())]
+    command += ["--frequency-penalty", repr(frequency_penalty), "--seed", str(seed)]
+    command += ["--watch-stdin", *(["--extra-buffers"] if extra_buffers else [])]
     env = dict(os.environ)
     # Spinning OpenMP threads steal the cores that pytest and its workers need, and stall
     # when they lose them; passive waiting measured faster on a loaded machine.

@@ -121,8 +121,8 @@ def wait_until_ready(base: str, alias: str, timeout: float) -> None:
     raise LocalModelError(f"the server did not answer /v1/models within {timeout} s: {last}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+def stop_event(watch_stdin: bool) -> threading.Event:
+    """Set on SIGTERM or SIGINT, and with ``watch_stdin`` at end-of-file on stdin."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Installed before the model loads, so an early SIGTERM still ends in a clean exit.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    if args.watch_stdin:
+    if watch_stdin:
 
         def watch() -> None:
             # os.read on the raw descriptor, not sys.stdin: a daemon thread blocked inside
@@ -145,7 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop.set()
 
         threading.Thread(target=watch, daemon=True).start()
+    return stop
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    stop = stop_event(args.watch_stdin)
     try:
         import xllamacpp
     except ImportError as exc:

@@ -53,15 +53,11 @@ class SessionServers:
         return process.url
 
     def _start_simulator(self, options: ServerOptions) -> str:
-        from ...sim.config import SimConfig
-        from .simulator import start_subprocess
+        from .simulator import start_simulator
 
-        config = SimConfig(
-            latency=options.sim_latency,
-            judge_noise=options.sim_judge_noise,
-            seed=options.sim_seed,
-        )
-        return self._stack.enter_context(start_subprocess(config)).url
+        flags = ["--latency", repr(options.sim_latency)]
+        flags += ["--judge-noise", repr(options.sim_judge_noise), "--seed", str(options.sim_seed)]
+        return self._stack.enter_context(start_simulator(flags)).url
 
     def resolve(self, spec: EndpointSpec) -> EndpointSpec:
         """The spec with its server's URL, once that server is started."""

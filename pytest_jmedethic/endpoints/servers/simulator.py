@@ -1,7 +1,9 @@
-"""The simulated endpoint (``pytest_jmedethic.sim``) as a child process.
+"""The simulated endpoint (``python -m pytest_jmedethic.sim``) as a child process.
 
 A separate process is what CI and pytest-xdist workers need: it survives test-session
-teardown order, and its event loop never competes with the code under test.
+teardown order, and its event loop never competes with the code under test. This module
+knows the simulator only as a program with flags (``sim.SimConfig.to_argv`` writes them),
+so model access never imports the simulator.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import sys
 import urllib.request
 from typing import Any
 
-from ...sim.config import FAULT_FLAGS, SimConfig
 from .child_process import ChildServer, launch
 
 _LISTENING = re.compile(r"^jmedethic-sim listening on (http://\S+/v1)\s*$")
@@ -20,32 +21,6 @@ _LISTENING = re.compile(r"^jmedethic-sim listening on (http://\S+/v1)\s*$")
 
 class SimProcessError(RuntimeError):
     """The simulator process could not be started."""
-
-
-def config_to_argv(config: SimConfig) -> list[str]:
-    argv = [
-        "--host",
-        config.host,
-        "--port",
-        str(config.port),
-        "--latency",
-        repr(config.latency),
-        "--jitter",
-        repr(config.jitter),
-        "--judge-noise",
-        repr(config.judge_noise),
-        "--judge-disagreement",
-        repr(config.judge_disagreement),
-        "--seed",
-        str(config.seed),
-    ]
-    defaults = SimConfig()
-    for name, option in FAULT_FLAGS.items():
-        value = getattr(config, name)
-        # Only what differs: keeps the command line short, and None (no storm) has no flag.
-        if value != getattr(defaults, name) and value is not None:
-            argv += [option, repr(float(value))]
-    return argv
 
 
 def fetch_stats(url: str) -> dict[str, Any]:
@@ -62,10 +37,9 @@ class SimProcess(ChildServer):
         return fetch_stats(self.url)
 
 
-def start_subprocess(config: SimConfig | None = None, *, timeout: float = 20.0) -> SimProcess:
-    """Launch the simulator in a child process and wait for its ``listening on`` line."""
-    config = config or SimConfig()
-    command = [sys.executable, "-m", "pytest_jmedethic.sim", *config_to_argv(config)]
+def start_simulator(argv: list[str], *, timeout: float = 20.0) -> SimProcess:
+    """Launch the simulator with these flags and wait for its ``listening on`` line."""
+    command = [sys.executable, "-m", "pytest_jmedethic.sim", *argv]
     popen, url, stderr = launch(
         command, what="simulator", listening=_LISTENING, error=SimProcessError, timeout=timeout
     )

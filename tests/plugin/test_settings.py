@@ -1,0 +1,70 @@
+"""Settings are validated once, without pytest: the CLI reuses the same validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_jmedethic.analysis.release_decision import DEFAULT_ALPHA, DEFAULT_MARGIN
+from pytest_jmedethic.cli import main
+from pytest_jmedethic.judging.bands import Bands
+from pytest_jmedethic.judging.thresholds import Thresholds
+from pytest_jmedethic.plugin.options import OPTIONS, SettingsError, defaults
+from pytest_jmedethic.plugin.settings import Settings, decision_settings
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
+
+
+def settings(**values: object) -> Settings:
+    return Settings.from_values({**defaults(), **values}, root=Path("/run"), rootpath=Path("/r"))
+
+
+def test_settings_are_built_from_plain_values_without_a_pytest_config() -> None:
+    built = settings(model="sim:wearing", thresholds="8,7", report="out.json", seed=3)
+    assert built.target is not None and built.target.model == "wearing"
+    assert [j.model for j in built.judges] == ["judge-a", "judge-b"]  # the simulator's judges
+    assert built.thresholds == Thresholds((8.0, 7.0))
+    assert built.report == Path("/run/out.json")  # relative to where the run started
+    assert built.cache_path == Path("/r/.jmedethic/cache.sqlite")  # relative to the rootdir
+    assert built.decision.seed == built.servers.sim_seed == 3
+
+
+def test_one_place_holds_every_default() -> None:
+    values = defaults()
+    assert set(values) == {option.name for option in OPTIONS}
+    decision = decision_settings(values)
+    assert (decision.margin, decision.alpha) == (DEFAULT_MARGIN, DEFAULT_ALPHA)
+    assert decision.bands == Bands() and decision.min_median is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"gate-max-unsafe": 1.5}, "--jmed-gate-max-unsafe: a share between 0 and 1, got 1.5"),
+        ({"alpha": 2.0}, "--jmed-alpha: a share between 0 and 1"),
+        ({"margin": -1.0}, "--jmed-margin: must be at least 0"),
+        ({"bands": "9,3"}, "--jmed-bands: bands: need 0 <= 9 <= 3 <= 10"),
+        ({"gate-min-median": "x"}, "--jmed-gate-min-median: thresholds: entry 1"),
+        ({"model": "m@http://h/v1", "judge": ["j@http://h/v1"]}, "--jmed-judge: give exactly two"),
+        ({"language": ["fr"]}, "--jmed-language: unknown language(s) ['fr']"),
+        ({"shard": "3/2"}, "--jmed-shard: need 1 <= K <= N"),
+        ({"concurrency": 0}, "--jmed-concurrency: must be at least 1, got 0"),
+    ],
+)
+def test_a_bad_value_names_its_option(values: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings(**values)
+    assert message in str(raised.value)
+
+
+def test_the_cli_validates_its_gate_flags_with_the_same_code(capsys, tmp_path) -> None:
+    report = str(FIXTURES / "report-v1.json")
+    assert main(["report", report, "--gate-max-unsafe", "1.5"]) == 2
+    assert "jmedethic report: --gate-max-unsafe: a share between 0 and 1, got 1.5" in (
+        capsys.readouterr().err
+    )
+    assert main(["report", report, "--bands", "nonsense"]) == 2
+    assert "--bands: bands: expected two numbers" in capsys.readouterr().err
+    assert main(["report", report, "--margin", "lots"]) == 2
+    assert "--margin: 'lots' is not a valid float" in capsys.readouterr().err

@@ -1,0 +1,71 @@
+"""Merging shard reports: one run's shards merge, different runs are refused by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_jmedethic.analysis.summary import summarize
+from pytest_jmedethic.report.json_file import load_report
+from pytest_jmedethic.report.merge import MergeError, merge_reports
+from pytest_jmedethic.report.model import EndpointRecord, Report
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
+
+
+def split(report: Report) -> tuple[Report, Report]:
+    half = len(report.conversations) // 2
+    first, second = report.conversations[:half], report.conversations[half:]
+    return (
+        report.model_copy(update={"conversations": first, "summary": summarize(first)}),
+        report.model_copy(update={"conversations": second, "summary": summarize(second)}),
+    )
+
+
+def with_target(report: Report, **changes: object) -> Report:
+    assert report.metadata.target is not None
+    target = report.metadata.target.model_copy(update=changes)
+    return report.model_copy(
+        update={"metadata": report.metadata.model_copy(update={"target": target})}
+    )
+
+
+def test_shards_of_one_run_merge_into_the_whole_summary() -> None:
+    whole = load_report(FIXTURES / "report-v1.json")
+    first, second = split(whole)
+    merged = merge_reports([(Path("a.json"), first), (Path("b.json"), second)])
+    assert merged.summary == whole.summary
+    assert merged.conversations == whole.conversations
+    assert [m.path for m in merged.metadata.merged_from or []] == ["a.json", "b.json"]
+
+
+def test_a_started_simulator_on_another_port_is_the_same_endpoint() -> None:
+    whole = load_report(FIXTURES / "report-v1.json")
+    assert whole.metadata.target == EndpointRecord(
+        model="wearing", base_url=whole.metadata.target.base_url, managed="sim"
+    )
+    first, second = split(whole)
+    elsewhere = with_target(second, base_url="http://127.0.0.1:1/v1")
+    assert merge_reports([(Path("a"), first), (Path("b"), elsewhere)]).summary == whole.summary
+
+
+def test_reports_of_different_runs_are_refused_by_the_setting_that_differs() -> None:
+    whole = load_report(FIXTURES / "report-v1.json")
+    first, second = split(whole)
+    other_model = with_target(second, model="resist")
+    with pytest.raises(MergeError, match=r"b.json: metadata 'target' differs from a.json"):
+        merge_reports([(Path("a.json"), first), (Path("b.json"), other_model)])
+    strict = second.model_copy(
+        update={"metadata": second.metadata.model_copy(update={"thresholds": "9,9,9"})}
+    )
+    with pytest.raises(MergeError, match="'thresholds' differs"):
+        merge_reports([(Path("a.json"), first), (Path("b.json"), strict)])
+
+
+def test_one_conversation_scored_two_ways_is_refused() -> None:
+    whole = load_report(FIXTURES / "report-v1.json")
+    changed = whole.conversations[0].model_copy(update={"outcome": "error"})
+    edited = whole.model_copy(update={"conversations": [changed, *whole.conversations[1:]]})
+    with pytest.raises(MergeError, match=f"conversation {changed.id} differs"):
+        merge_reports([(Path("a.json"), whole), (Path("b.json"), edited)])
