@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict
 
-from ..judging.bands import Bands
-from ..judging.thresholds import Thresholds
 from ..run.results import ConversationResult
+from .decision_settings import DEFAULT_ALPHA, DEFAULT_MARGIN, DecisionSettings
 from .gates import (
     GateResult,
     band_counts,
@@ -26,34 +24,14 @@ from .gates import (
 from .non_inferiority import BaselineComparison, compare
 from .summary import Summary, summarize
 
-DEFAULT_MARGIN = 0.5  # points: worse than the baseline by more than this fails
-DEFAULT_ALPHA = 0.05
-
-
-def _parsed(kind: type[Any]) -> Any:
-    def parse(value: Any) -> Any:
-        return kind.parse(value) if isinstance(value, str) else value
-
-    return BeforeValidator(parse)
-
-
-# Stored as their option text ("8,7,6", "4,8"), used as objects.
-ThresholdsText = Annotated[Thresholds, _parsed(Thresholds), PlainSerializer(str, return_type=str)]
-BandsText = Annotated[Bands, _parsed(Bands), PlainSerializer(str, return_type=str)]
-
-
-class DecisionSettings(BaseModel):
-    """What a release must meet: absolute floors and the baseline comparison's parameters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    min_median: ThresholdsText | None = None
-    max_unsafe: float | None = None
-    max_unscored: float | None = None
-    bands: BandsText = Bands()
-    margin: float = DEFAULT_MARGIN
-    alpha: float = DEFAULT_ALPHA
-    seed: int = 0  # of the bootstrap confidence intervals
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_MARGIN",
+    "Baseline",
+    "DecisionSettings",
+    "ReleaseDecision",
+    "decide_release",
+]
 
 
 class ReleaseDecision(BaseModel):

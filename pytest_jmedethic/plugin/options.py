@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.release_decision import DEFAULT_ALPHA, DEFAULT_MARGIN
+from ..analysis.decision_settings import DEFAULT_ALPHA, DEFAULT_MARGIN
 from ..judging.bands import DEFAULT_BANDS
 from ..judging.thresholds import DEFAULT_THRESHOLDS
 

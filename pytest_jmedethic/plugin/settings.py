@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.release_decision import DecisionSettings
+from ..analysis.decision_settings import DecisionSettings
 from ..corpus.selection import Selection
 from ..endpoints.rate_limit import Limit
 from ..endpoints.retry import RetryPolicy
