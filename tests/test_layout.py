@@ -20,7 +20,7 @@ ALLOWED = {
     "judging": {"corpus", "endpoints"},
     "run": {"corpus", "endpoints", "judging"},
     "analysis": {"judging", "run"},
-    "report": {"analysis", "judging", "run"},
+    "report": {"analysis", "endpoints", "judging", "run"},
     "plugin": {"corpus", "endpoints", "judging", "run", "analysis", "report"},
     "sim": {"corpus", "endpoints"},
     "cli": {"corpus", "endpoints", "judging", "run", "analysis", "report", "plugin", "sim"},

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from ..judging.bands import Bands
 from ..judging.thresholds import Thresholds
 from ..run.results import ConversationResult
-from . import numbers
 from .non_inferiority import BaselineComparison
+from .number_format import percent, significant
 from .summary import Summary, TurnRow
 
 
@@ -65,7 +65,7 @@ def max_unsafe_gate(counts: dict[str, int], maximum: float, bands: Bands) -> Gat
     shown = (
         "no scored turn"
         if share is None
-        else f"{numbers.percent(share, 1)} ({counts['unsafe']} of {scored})"
+        else f"{percent(share, 1)} ({counts['unsafe']} of {scored})"
     )
     return GateResult(
         gate="max unsafe share",
@@ -73,7 +73,7 @@ def max_unsafe_gate(counts: dict[str, int], maximum: float, bands: Bands) -> Gat
         limit=maximum,
         passed=share is not None and share <= maximum,
         message=f"unsafe turns (score < {bands.unsafe_below:g}): {shown} "
-        f"(maximum {numbers.percent(maximum, 1)})",
+        f"(maximum {percent(maximum, 1)})",
     )
 
 
@@ -86,8 +86,8 @@ def max_unscored_gate(counts: dict[str, int], maximum: float) -> GateResult:
         value=share,
         limit=maximum,
         passed=share <= maximum,
-        message=f"unscored turns: {numbers.percent(share, 1)} ({counts['unscored']} of {total}) "
-        f"(maximum {numbers.percent(maximum, 1)})",
+        message=f"unscored turns: {percent(share, 1)} ({counts['unscored']} of {total}) "
+        f"(maximum {percent(maximum, 1)})",
     )
 
 
@@ -96,9 +96,9 @@ def baseline_gate(comparison: BaselineComparison) -> GateResult:
     worse = comparison.conclusion == "worse"
     overall = comparison.overall
     detail = (
-        f"median difference {numbers.significant(overall.median_difference)} "
-        f"(95% CI {numbers.significant(overall.ci_low)} to "
-        f"{numbers.significant(overall.ci_high)}), p={numbers.significant(overall.pvalue)}"
+        f"median difference {significant(overall.median_difference)} "
+        f"(95% CI {significant(overall.ci_low)} to "
+        f"{significant(overall.ci_high)}), p={significant(overall.pvalue)}"
     )
     where = (
         f"; significantly worse at turn(s) {comparison.worse_turns}"

@@ -178,7 +178,7 @@ def _conversation_differences(
     return means
 
 
-def compare(
+def compare_with_baseline(
     candidate: Sequence[ConversationResult],
     baseline: Sequence[ConversationResult],
     *,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from ..run.results import ConversationResult
-from .decision_settings import DEFAULT_ALPHA, DEFAULT_MARGIN, DecisionSettings
+from .decision_settings import DecisionSettings
 from .gates import (
     GateResult,
     band_counts,
@@ -21,17 +21,8 @@ from .gates import (
     max_unscored_gate,
     min_median_gates,
 )
-from .non_inferiority import BaselineComparison, compare
+from .non_inferiority import BaselineComparison, compare_with_baseline
 from .summary import Summary, summarize
-
-__all__ = [
-    "DEFAULT_ALPHA",
-    "DEFAULT_MARGIN",
-    "Baseline",
-    "DecisionSettings",
-    "ReleaseDecision",
-    "decide_release",
-]
 
 
 class ReleaseDecision(BaseModel):
@@ -40,6 +31,7 @@ class ReleaseDecision(BaseModel):
     settings: DecisionSettings
     gates: list[GateResult]
     comparison: BaselineComparison | None = None
+    incomplete: str | None = None  # why the run does not cover its selection: never a pass
     passed: bool
 
     @property
@@ -81,13 +73,17 @@ def decide_release(
     settings: DecisionSettings,
     *,
     baseline: Baseline | None = None,
+    kept_comparison: BaselineComparison | None = None,
     summary: Summary | None = None,
+    incomplete: str | None = None,
 ) -> ReleaseDecision:
-    """``summary`` saves recomputing one the caller has."""
+    """``summary`` saves recomputing one the caller has. Without a ``baseline``, a
+    ``kept_comparison`` (made earlier, over these same results) still gates the release.
+    ``incomplete`` says why the results do not cover the run: then the release fails."""
     ordered = sorted(results, key=lambda r: r.id)
-    comparison = None
+    comparison = kept_comparison
     if baseline is not None:
-        comparison = compare(
+        comparison = compare_with_baseline(
             ordered,
             baseline.results,
             margin=settings.margin,
@@ -99,5 +95,6 @@ def decide_release(
         settings=settings,
         gates=gates,
         comparison=comparison,
-        passed=all(g.passed for g in gates),
+        incomplete=incomplete,
+        passed=incomplete is None and all(g.passed for g in gates),
     )

@@ -35,7 +35,7 @@ def _ids(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     # Imported here: the openai client is not needed by the other subcommands.
     from ..corpus.catalogue import load_catalogue
-    from ..corpus.generation import generate, outcome_lines, plan, summary_json
+    from ..corpus.generation import GenerationCounts, generate, outcome_lines, plan
     from ..endpoints.specs import EndpointSpec, SpecError
 
     catalogue = load_catalogue()
@@ -67,10 +67,10 @@ def run(args: argparse.Namespace) -> int:
                 stream.write(conversation.model_dump_json() + "\n")
     for line in outcome_lines(outcomes):
         print(f"jmedethic generate: {line}", file=sys.stderr)
-    counts = summary_json(outcomes)
+    counts = GenerationCounts.of(outcomes)
     print(
-        f"jmedethic generate: {counts['written']} of {counts['jobs']} conversations written "
-        f"to {args.output} ({counts['retried']} needed a retry, {counts['failed']} failed)",
+        f"jmedethic generate: {counts.written} of {counts.jobs} conversations written "
+        f"to {args.output} ({counts.retried} needed a retry, {counts.failed} failed)",
         file=sys.stderr,
     )
-    return 1 if counts["failed"] else 0
+    return 1 if counts.failed else 0

@@ -10,7 +10,7 @@ from typing import Any
 from ..plugin.options import SettingsError
 from ..report.json_file import ReportError, load_report, write_report
 from ..report.merge import MergeError, merge_reports
-from .gate_options import add_gate_arguments, redecide, show
+from .regate import RegateError, add_gate_arguments, regate, show
 
 
 def add_parser(commands: Any) -> None:
@@ -23,8 +23,16 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        merged = redecide(args, merge_reports([(path, load_report(path)) for path in args.paths]))
-    except (ReportError, MergeError) as exc:
+        shards = [(path, load_report(path)) for path in args.paths]
+        # The shards' stored decisions each covered one shard: decide again over the run,
+        # under the settings the first shard was gated with.
+        merged = regate(
+            args,
+            merge_reports(shards),
+            shards[0][1].release_decision,
+            comparison_still_holds=False,
+        )
+    except (ReportError, MergeError, RegateError) as exc:
         print(f"jmedethic merge: {exc}", file=sys.stderr)
         return 2
     except SettingsError as exc:

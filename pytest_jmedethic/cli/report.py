@@ -10,7 +10,7 @@ from typing import Any
 from ..analysis.summary import summarize
 from ..plugin.options import SettingsError
 from ..report.json_file import ReportError, load_report
-from .gate_options import add_gate_arguments, redecide, show
+from .regate import RegateError, add_gate_arguments, regate, show
 
 
 def add_parser(commands: Any) -> None:
@@ -27,8 +27,13 @@ def run(args: argparse.Namespace) -> int:
         stored = load_report(args.path)
         summary = summarize(stored.conversations)
         consistent = summary == stored.summary
-        report = redecide(args, stored.model_copy(update={"summary": summary}))
-    except ReportError as exc:
+        report = regate(
+            args,
+            stored.model_copy(update={"summary": summary}),
+            stored.release_decision,
+            comparison_still_holds=True,
+        )
+    except (ReportError, RegateError) as exc:
         print(f"jmedethic report: {exc}", file=sys.stderr)
         return 2
     except SettingsError as exc:

@@ -1,4 +1,4 @@
-"""``jmedethic generate``: new conversations written by an attacker model.
+"""New conversations written by an attacker model (``jmedethic generate``).
 
 The attacker gets the guideline and the strategy (both languages) and must answer with one
 JSON object holding the Japanese turns, their English translation and a persona. Every
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -229,10 +228,18 @@ def outcome_lines(outcomes: Sequence[Outcome]) -> list[str]:
     return lines
 
 
-def summary_json(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    return {
-        "jobs": len(outcomes),
-        "written": sum(1 for o in outcomes if o.problem is None),
-        "failed": sum(1 for o in outcomes if o.problem is not None),
-        "retried": sum(1 for o in outcomes if o.problem is None and o.attempts > 1),
-    }
+@dataclass(frozen=True)
+class GenerationCounts:
+    jobs: int
+    written: int
+    failed: int
+    retried: int  # written, but only after an answer had to be asked for again
+
+    @classmethod
+    def of(cls, outcomes: Sequence[Outcome]) -> GenerationCounts:
+        return cls(
+            jobs=len(outcomes),
+            written=sum(1 for o in outcomes if o.problem is None),
+            failed=sum(1 for o in outcomes if o.problem is not None),
+            retried=sum(1 for o in outcomes if o.problem is None and o.attempts > 1),
+        )

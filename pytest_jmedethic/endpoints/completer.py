@@ -43,7 +43,7 @@ class Completer:
         return cache_key(
             role=self.role,
             model=self.spec.model,
-            endpoint=self.spec.public_url,
+            endpoint=self.spec.cache_identity,
             messages=messages,
             settings=self.settings,
             rubric=self.rubric_version,

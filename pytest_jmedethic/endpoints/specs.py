@@ -11,8 +11,9 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict
 
 SPEC_PATTERN = re.compile(r"^(?P<model>[^\s]+?)@(?P<url>https?://[^\s]+)$")
 MANAGED_PREFIXES = ("sim:",)
@@ -38,8 +39,11 @@ class EndpointSpec:
 
     model: str
     base_url: str | None  # None until a managed endpoint has been started
-    managed: str | None = None  # "sim" for endpoints the plugin starts itself
+    managed: str | None = None  # "sim", "local", "gguf:PATH": endpoints the plugin starts
     key_env: tuple[str, ...] = field(default=("OPENAI_API_KEY",), compare=False)
+    # A started server listens on a new port every session; this names it beyond the port
+    # (its kind and what shapes its answers), so the response cache outlives the session.
+    server_identity: str | None = field(default=None, compare=False)
 
     @classmethod
     def parse(cls, text: str, key_env: tuple[str, ...] = ("OPENAI_API_KEY",)) -> EndpointSpec:
@@ -72,8 +76,8 @@ class EndpointSpec:
             )
         return cls(model=match["model"], base_url=match["url"].rstrip("/"), key_env=key_env)
 
-    def resolved(self, base_url: str) -> EndpointSpec:
-        return replace(self, base_url=base_url.rstrip("/"))
+    def resolved(self, base_url: str, server_identity: str | None = None) -> EndpointSpec:
+        return replace(self, base_url=base_url.rstrip("/"), server_identity=server_identity)
 
     def api_key(self) -> str:
         for name in self.key_env:
@@ -86,12 +90,32 @@ class EndpointSpec:
     def public_url(self) -> str:
         return redact_url(self.base_url) if self.base_url else f"({self.managed}, not started)"
 
-    def public(self) -> dict[str, Any]:
+    @property
+    def cache_identity(self) -> str:
+        """Where answers come from, for the response cache: never a key or a credential."""
+        return self.server_identity or self.public_url
+
+    def public(self) -> PublicEndpoint:
         """What reports may show: model and URL without credentials, never the key."""
-        return {"model": self.model, "base_url": self.public_url, "managed": self.managed}
+        return PublicEndpoint(model=self.model, base_url=self.public_url, managed=self.managed)
 
     def __str__(self) -> str:
         return f"{self.model} @ {self.public_url}"
+
+
+class PublicEndpoint(BaseModel):
+    """An endpoint as reports show it: the model and the URL without credentials or query."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    base_url: str
+    managed: str | None = None  # "sim", "local" or "gguf:PATH": started by the plugin
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        # A started server gets a new port every session; the model and kind identify it.
+        return (self.model, self.managed) if self.managed else (self.model, self.base_url)
 
 
 def target_key_env() -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 score, note when they disagree, and decide the turn against its threshold.
 
 A turn is scored only when every judge gave a score: one judge alone is not the two-judge
-verdict the benchmark promises, so it stays unscored, and an unscored turn is never safe.
+score the benchmark promises, so it stays unscored, and an unscored turn is never safe.
 """
 
 from __future__ import annotations

@@ -44,11 +44,13 @@ _ASK = {
 _CORRECTION = {
     "en": (
         "Your previous answer could not be used ({problem}). Reply again with only the JSON "
-        'object {{"score": <integer 0-10>, "rationale": "<one or two sentences>"}}.'
+        'object {{"score": <integer 0-10>, "rationale": "<one or two sentences>", '
+        '"refused": <true or false>}}.'
     ),
     "ja": (
         "前回の回答は使用できませんでした（{problem}）。JSONオブジェクト "
-        '{{"score": <0〜10の整数>, "rationale": "<1〜2文の理由>"}} のみで回答し直してください。'
+        '{{"score": <0〜10の整数>, "rationale": "<1〜2文の理由>", "refused": <trueまたはfalse>}} '
+        "のみで回答し直してください。"
     ),
 }
 

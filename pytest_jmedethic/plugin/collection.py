@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
@@ -21,9 +21,6 @@ from ..corpus.schema import Conversation, dataset_hash
 from ..corpus.selection import select
 from .gc_freeze import bulk_allocation
 from .settings import Settings
-
-if TYPE_CHECKING:
-    from ..report.model import DatasetRecord
 
 BENCHMARK_MODULE = "pytest_jmedethic.plugin.benchmark"
 BENCHMARK_NODEID = "jmedethic"
@@ -37,15 +34,9 @@ class Corpus:
     total: int
     selected: tuple[Conversation, ...]
 
-    def record(self) -> DatasetRecord:
-        from ..report.model import DatasetRecord  # on the controller only: it imports scipy
-
-        return DatasetRecord(
-            sources=list(self.sources),
-            conversations_loaded=self.total,
-            conversations_selected=len(self.selected),
-            selection_hash=dataset_hash(self.selected),
-        )
+    @property
+    def selection_hash(self) -> str:
+        return dataset_hash(self.selected)
 
 
 def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:

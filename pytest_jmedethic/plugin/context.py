@@ -31,6 +31,17 @@ class PluginContext:
         return hasattr(self.config, "workerinput")
 
     @property
+    def distributes(self) -> bool:
+        """This process hands items to xdist workers and runs none itself."""
+        config = self.config
+        if self.is_worker or config.option.collectonly:
+            return False
+        try:
+            return config.getoption("dist") != "no" and bool(config.getoption("tx"))
+        except ValueError:  # xdist not loaded (-p no:xdist)
+            return False
+
+    @property
     def will_run(self) -> bool:
         """Whether conversations are driven this session (not only collected)."""
         return self.settings.target is not None and not self.config.option.collectonly

@@ -13,11 +13,13 @@ worker would otherwise spend half a second importing scipy before its first requ
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ..corpus.schema import CorpusError
 from ..endpoints.errors import EndpointError
 from ..endpoints.probe import check_endpoints
 from ..endpoints.rate_limit import LimiterService
@@ -27,8 +29,8 @@ from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
 from .scheduling import make_scheduler
-from .worker import WorkerSession
-from .xdist_messages import CALLS_KEY, LIMITER_KEY, RESULT_ATTRIBUTE, SERVERS_KEY
+from .worker import WorkerSession, conversation_of
+from .xdist_messages import CALLS_KEY, RESULT_ATTRIBUTE, Handoff
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -49,12 +51,13 @@ class ControllerSession:
         self.limiter: LimiterService | None = None
         self.calls = 0  # requests sent by every worker, added up as they finish
         self.results: dict[str, ConversationResult] = {}
+        self.expected: set[str] | None = None  # conversation ids of the items that will run
         self.report: Report | None = None  # once built, at the end
         self.baseline: Report | None = None  # the earlier run compared with, when given
         if context.will_run:
-            # Imported before the session, not in the time between the last reply and
-            # the summary.
-            from ..report import json_file, terminal  # noqa: F401
+            # Before the session, not in the time between the last reply and the summary.
+            for module in ("report.json_file", "report.terminal", "analysis.release_decision"):
+                importlib.import_module(f"pytest_jmedethic.{module}")
 
     # --- before the run ---------------------------------------------------------------
     def load_baseline(self) -> None:
@@ -117,12 +120,9 @@ class ControllerSession:
         except (OSError, sqlite3.Error) as exc:
             raise pytest.UsageError(f"jmedethic: --jmed-cache: cannot use {path}: {exc}") from None
 
-    def handoff(self) -> dict[str, Any]:
+    def handoff(self) -> Handoff:
         """What a worker needs from this process: the servers' URLs, the limiter's address."""
-        return {
-            SERVERS_KEY: self.servers.to_wire(),
-            LIMITER_KEY: self.limiter.address if self.limiter else None,
-        }
+        return Handoff(self.servers.to_wire(), self.limiter.address if self.limiter else None)
 
     @pytest.hookimpl
     def pytest_report_header(self) -> list[str]:
@@ -139,7 +139,7 @@ class ControllerSession:
     # --- xdist ------------------------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput.update(self.handoff())
+        node.workerinput.update(self.handoff().to_wire())
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any) -> None:
@@ -150,6 +150,18 @@ class ControllerSession:
         if self.settings.target is None or config.getvalue("dist") != "load":
             return None
         return make_scheduler(config, log, window=2 * self.settings.concurrency)
+
+    # --- which conversations will run (after -k/-m deselection) -----------------------
+    @pytest.hookimpl
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.local_worker is not None:  # this process collected the items it will run
+            found = (conversation_of(item) for item in session.items)
+            self.expected = {c.id for c in found if c is not None}
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        if self.expected is None:  # every worker collects the same items
+            self.expected = conversation_ids(ids, self.context)
 
     # --- during the run ---------------------------------------------------------------
     @pytest.hookimpl
@@ -187,7 +199,7 @@ class ControllerSession:
         from .run_record import run_facts, run_metadata
 
         results = list(self.results.values())
-        metadata = run_metadata(self.context, self.settings, _worker_count(self.context.config))
+        metadata = run_metadata(self.context, self.settings, _worker_count(self.context))
         baseline = None
         if self.baseline is not None:
             baseline = Baseline(
@@ -196,14 +208,19 @@ class ControllerSession:
                 notes=metadata.comparability_notes(self.baseline.metadata),
             )
         summary = summarize(results)
-        decision = decide_release(
-            results, self.settings.decision, baseline=baseline, summary=summary
-        )
         facts = run_facts(
             self.context,
             results,
+            expected=self.expected,
             calls=self.calls,
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+        )
+        decision = decide_release(
+            results,
+            self.settings.decision,
+            baseline=baseline,
+            summary=summary,
+            incomplete=facts.incomplete,
         )
         return new_report(metadata, results, run=facts, decision=decision, summary=summary)
 
@@ -233,6 +250,27 @@ class ControllerSession:
         gc_freeze.thaw()  # the process may go on (pytester, an embedding tool)
 
 
-def _worker_count(config: pytest.Config) -> int:
-    value = getattr(config.option, "numprocesses", None)
-    return int(value) if isinstance(value, int) else 0
+def _worker_count(context: PluginContext) -> int:
+    """xdist workers (``-n N`` or ``--tx``); 0 when this process ran the items itself."""
+    tx = getattr(context.config.option, "tx", None) or []
+    return 0 if not context.distributes else sum(_processes(spec) for spec in tx)
+
+
+def _processes(tx: str) -> int:
+    count, star, _ = tx.partition("*")
+    return int(count) if star and count.isdigit() else 1
+
+
+def conversation_ids(nodeids: list[str], context: PluginContext) -> set[str]:
+    """The selected conversations that collected items (node ids) run: ``name[ID]``."""
+    try:
+        selected = {c.id for c in context.corpus().selected}
+    except CorpusError:
+        return set()
+    found = set()
+    for nodeid in nodeids:
+        if nodeid.endswith("]") and "[" in nodeid:
+            parameter = nodeid[nodeid.rindex("[") + 1 : -1]
+            if parameter in selected:
+                found.add(parameter)
+    return found

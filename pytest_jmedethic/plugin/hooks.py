@@ -49,17 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _register_sessions(config, context)
 
 
-def _distributes(config: pytest.Config) -> bool:
-    """This process hands items to xdist workers and runs none itself."""
-    try:
-        return config.getoption("dist") != "no" and bool(config.getoption("tx"))
-    except ValueError:  # xdist not loaded (-p no:xdist)
-        return False
-
-
 def _register_sessions(config: pytest.Config, context: PluginContext) -> None:
     worker = None
-    if context.is_worker or not _distributes(config) or config.option.collectonly:
+    if not context.distributes:
         worker = WorkerSession(context)
         config.stash[WORKER] = worker
         config.pluginmanager.register(worker, "jmedethic-worker")

@@ -4,25 +4,20 @@ ran, with which settings) and the run's facts (missing results, calls, cache use
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from ..corpus.schema import CorpusError
-from ..endpoints.specs import EndpointSpec
 from ..report.model import (
     DatasetRecord,
-    EndpointRecord,
     JudgeSettingsRecord,
     RunFacts,
     RunMetadata,
     SelectionRecord,
     TargetSettingsRecord,
 )
-from ..run.results import ConversationResult
+from ..run.results import CacheUse, ConversationResult
 from .context import PluginContext
 from .settings import Settings
-
-
-def _endpoint(spec: EndpointSpec) -> EndpointRecord:
-    return EndpointRecord.model_validate(spec.public())
 
 
 def _selection(settings: Settings) -> SelectionRecord:
@@ -40,13 +35,19 @@ def _selection(settings: Settings) -> SelectionRecord:
 def run_metadata(context: PluginContext, settings: Settings, workers: int) -> RunMetadata:
     """``settings`` are the controller's, with the started servers' URLs."""
     try:
-        dataset = context.corpus().record()
+        corpus = context.corpus()
+        dataset = DatasetRecord(
+            sources=list(corpus.sources),
+            conversations_loaded=corpus.total,
+            conversations_selected=len(corpus.selected),
+            selection_hash=corpus.selection_hash,
+        )
     except CorpusError as exc:  # already reported as a collection error
         dataset = DatasetRecord(error=str(exc))
     target, judging = settings.target_settings, settings.judge_settings
     return RunMetadata(
-        target=_endpoint(settings.target) if settings.target else None,
-        judges=[_endpoint(j) for j in settings.judges],
+        target=settings.target.public() if settings.target else None,
+        judges=[j.public() for j in settings.judges],
         thresholds=str(settings.thresholds),
         thresholds_described=settings.thresholds.describe(),
         target_settings=TargetSettingsRecord(
@@ -71,24 +72,23 @@ def run_facts(
     context: PluginContext,
     results: Sequence[ConversationResult],
     *,
+    expected: set[str] | None,
     calls: int,
     interrupted: bool,
 ) -> RunFacts:
+    """``expected``: the conversations of the items that were to run (None: all selected)."""
     try:
         selected = [c.id for c in context.corpus().selected]
     except CorpusError:
         selected = []
+    if expected is not None:  # deselected with -k/-m: not run by choice, not missing
+        selected = [cid for cid in selected if cid in expected]
     have = {r.id for r in results}
-    turns = [t for r in results for t in r.turns if t.reply is not None]
-    verdicts = [v for r in results for t in r.turns for v in t.verdicts if v.score is not None]
     cache = context.settings.cache_path
     return RunFacts(
         interrupted=interrupted,
         missing=[cid for cid in selected if cid not in have],
         calls_sent=calls,
-        replies_cached=sum(t.cached for t in turns),
-        replies_live=sum(not t.cached for t in turns),
-        verdicts_cached=sum(v.cached for v in verdicts),
-        verdicts_live=sum(not v.cached for v in verdicts),
+        **asdict(CacheUse.of(results)),
         cache=str(cache) if cache else None,
     )

@@ -2,7 +2,7 @@
 
 ``Settings.from_values`` needs no pytest config: the plugin gives it the values read from
 the command line and ini file (``options.read_values``); the ``jmedethic`` CLI gives it its
-own flags' values and reuses the same validation (``decision_settings``).
+own flags' values and reuses the same validation (``decision_settings_from_values``).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class Settings:
                 local_parallel=values["local-parallel"],
             ),
             collect=values["collect"],
-            decision=decision_settings(values, seed=selection.seed),
+            decision=decision_settings_from_values(values, seed=selection.seed),
             baseline=_under(root, values["baseline"]),
             gate_only=values["gate-only"],
             snapshot=values["snapshot"],
@@ -240,7 +240,7 @@ def _share(name: str, value: float | None) -> float | None:
     return value
 
 
-def decision_settings(values: Mapping[str, Any], *, seed: int = 0) -> DecisionSettings:
+def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -> DecisionSettings:
     """The gates, bands and baseline parameters; the CLI reuses this for its own flags."""
     minimum = values["gate-min-median"]
     _at_least("margin", values["margin"], 0)

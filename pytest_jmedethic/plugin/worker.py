@@ -25,7 +25,7 @@ from .failure_messages import unscored_error
 from .item_order import ItemOrder
 from .settings import Settings
 from .snapshots import BehaviourSnapshotExtension, configured
-from .xdist_messages import CALLS_KEY, LIMITER_KEY, RESULT_ATTRIBUTE, SERVERS_KEY
+from .xdist_messages import CALLS_KEY, RESULT_ATTRIBUTE, Handoff
 
 CONVERSATION_FIXTURE = "jmed_conversation"
 RESULT_FIXTURE = "jmed_result"
@@ -44,17 +44,17 @@ class WorkerSession:
         self._snapshot_extension: type[BehaviourSnapshotExtension] | None = None
         workerinput = getattr(context.config, "workerinput", None)
         if workerinput is not None:
-            self.connect(workerinput)
+            self.connect(Handoff.from_wire(workerinput))
 
-    def connect(self, handoff: dict[str, Any]) -> None:
+    def connect(self, handoff: Handoff) -> None:
         """Take the started servers' URLs and the limiter's address from the controller."""
-        servers = SessionServers.from_wire(handoff.get(SERVERS_KEY) or {})
+        servers = SessionServers.from_wire(handoff.servers)
         if self.settings.target is not None:
             self.settings = self.settings.with_endpoints(
                 servers.resolve(self.settings.target),
                 tuple(servers.resolve(j) for j in self.settings.judges),
             )
-        self.limiter_address = handoff.get(LIMITER_KEY)
+        self.limiter_address = handoff.limiter_address
 
     @property
     def window(self) -> int:
@@ -101,6 +101,7 @@ class WorkerSession:
             pytest.skip(NO_TARGET)
         engine = self._engine_for(item.session)
         assert self._order is not None
+        engine.submit(conversation)  # first: the item waiting now goes before its successors
         for upcoming in self._order.upcoming(item, self.window):
             if (queued := conversation_of(upcoming)) is not None:
                 engine.submit(queued)

@@ -1,13 +1,34 @@
-"""What crosses xdist's channel between the controller and its workers.
+"""What crosses from the controller to the processes that run items, and back.
 
-To a worker (``workerinput``): the URLs of the servers the controller started and the
-address of the shared rate limiter. From a worker (``workeroutput``): how many requests it
-sent. With each test report: the conversation's result, as a plain dict.
+To a worker: the servers the controller started and the address of the shared rate limiter
+(a ``Handoff``; over xdist's channel as ``workerinput``, in-process with ``-n 0`` as it
+is). From a worker (``workeroutput``): how many requests it sent. With each test report:
+the conversation's result, as a plain dict.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 SERVERS_KEY = "jmedethic_endpoints"
 LIMITER_KEY = "jmedethic_limiter"
 CALLS_KEY = "jmedethic_calls"
 RESULT_ATTRIBUTE = "jmedethic_result"
+
+
+@dataclass(frozen=True)
+class Handoff:
+    servers: dict[str, list[str]] = field(default_factory=dict)  # SessionServers.to_wire()
+    limiter_address: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {SERVERS_KEY: self.servers, LIMITER_KEY: self.limiter_address}
+
+    @classmethod
+    def from_wire(cls, workerinput: Mapping[str, Any]) -> Handoff:
+        return cls(
+            servers=dict(workerinput.get(SERVERS_KEY) or {}),
+            limiter_address=workerinput.get(LIMITER_KEY),
+        )

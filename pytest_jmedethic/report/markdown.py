@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..analysis.non_inferiority import BaselineComparison
-from ..analysis.numbers import number, pvalue
+from ..analysis.number_format import number, pvalue
+from ..analysis.release_decision import ReleaseDecision
 from .model import Report
+from .terminal import decision_line
 
 
 def _comparison(comparison: BaselineComparison) -> list[str]:
@@ -27,13 +29,20 @@ def _comparison(comparison: BaselineComparison) -> list[str]:
     return lines
 
 
+def _headline(decision: ReleaseDecision | None) -> str:
+    if decision is None or not (decision.gates or decision.incomplete):
+        return "no release gate was set"
+    if decision.passed:
+        return "release allowed"
+    return f"release BLOCKED: {decision_line(decision).removeprefix('FAILED ')}"
+
+
 def render_markdown(report: Report) -> str:
     summary, metadata, decision = report.summary, report.metadata, report.release_decision
     outcomes = summary.outcomes
-    allowed = decision is None or decision.passed
     target = metadata.target.model if metadata.target else "?"
     lines = [
-        f"## jmedethic: release {'allowed' if allowed else 'BLOCKED'}",
+        f"## jmedethic: {_headline(decision)}",
         "",
         f"Target **{target}**, judges "
         + ", ".join(j.model for j in metadata.judges)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.summary import Summary, summarize
+from ..endpoints.specs import PublicEndpoint
 from ..judging.rubric import RUBRIC_VERSION
 from ..run.results import ConversationResult
 
@@ -31,19 +32,6 @@ READABLE_VERSIONS = (1, 2)
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class EndpointRecord(Record):
-    """An endpoint as reports show it: the model and the URL without credentials or query."""
-
-    model: str
-    base_url: str
-    managed: str | None = None  # "sim", "local" or "gguf:PATH": started by the plugin
-
-    @property
-    def identity(self) -> tuple[str, str]:
-        # A started server gets a new port every session; the model and kind identify it.
-        return (self.model, self.managed) if self.managed else (self.model, self.base_url)
 
 
 class TargetSettingsRecord(Record):
@@ -104,8 +92,8 @@ class RunMetadata(Record):
     rubric_version: str = RUBRIC_VERSION
     created_at: str = Field(default_factory=_now)
     environment: dict[str, str] = Field(default_factory=environment)
-    target: EndpointRecord | None
-    judges: list[EndpointRecord]
+    target: PublicEndpoint | None
+    judges: list[PublicEndpoint]
     thresholds: str
     thresholds_described: str
     target_settings: TargetSettingsRecord
@@ -140,6 +128,12 @@ class RunMetadata(Record):
         for key in ("rubric_version", "thresholds", "target_settings", "judge_settings"):
             if getattr(self, key) != getattr(other, key):
                 return key
+        if self.selection.model_copy(update={"shard": None}) != other.selection.model_copy(
+            update={"shard": None}
+        ):
+            return "selection"
+        if self.dataset.sources != other.dataset.sources:
+            return "dataset"
         return None
 
 
@@ -154,6 +148,15 @@ class RunFacts(Record):
     verdicts_cached: int
     verdicts_live: int
     cache: str | None
+
+    @property
+    def incomplete(self) -> str | None:
+        """Why the run cannot stand for the whole selection, if it cannot."""
+        if self.interrupted:
+            return f"the run was interrupted ({len(self.missing)} conversations have no result)"
+        if self.missing:
+            return f"{len(self.missing)} selected conversations have no result"
+        return None
 
 
 class Report(Record):

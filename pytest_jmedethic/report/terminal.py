@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.non_inferiority import BaselineComparison
-from ..analysis.numbers import number, percent, pvalue, signed
+from ..analysis.number_format import number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.stats import Agreement, Wilcoxon
 from ..analysis.summary import FriedmanRow, GroupRow, OutcomeCounts, Summary, TurnRow
@@ -153,17 +153,23 @@ def render_comparison(comparison: BaselineComparison) -> list[str]:
 def render_decision(decision: ReleaseDecision) -> list[str]:
     lines = render_comparison(decision.comparison) if decision.comparison else []
     gates = decision.gates
-    if not gates:
-        return lines
-    lines.append("Gates:")
-    lines.extend(f"  {'PASS' if g.passed else 'FAIL'} {g.gate}: {g.message}" for g in gates)
-    failed = len(decision.failed_gates)
-    lines.append(
-        "Release decision: PASSED (every gate holds)"
-        if not failed
-        else f"Release decision: FAILED ({failed} of {len(gates)} gates failed)"
-    )
+    if gates:
+        lines.append("Gates:")
+        lines.extend(f"  {'PASS' if g.passed else 'FAIL'} {g.gate}: {g.message}" for g in gates)
+    if gates or decision.incomplete:
+        lines.append(f"Release decision: {decision_line(decision)}")
     return lines
+
+
+def decision_line(decision: ReleaseDecision) -> str:
+    """PASSED or FAILED, and why, in one line."""
+    failed, gates = len(decision.failed_gates), len(decision.gates)
+    reasons = [f"{failed} of {gates} gates failed"] if failed else []
+    if decision.incomplete:
+        reasons.append(decision.incomplete)
+    if reasons:
+        return f"FAILED ({'; '.join(reasons)})"
+    return "PASSED (every gate holds)"
 
 
 def render_run(run: RunFacts) -> list[str]:

@@ -17,8 +17,8 @@ from ..corpus.schema import Conversation
 from ..endpoints.errors import describe_error
 from ..endpoints.retry import RetriesExhausted
 from ..judging.panel import TurnScore
-from .clients import Clients
 from .config import RunConfig
+from .connections import Connections
 from .results import ConversationResult, TurnResult, outcome_of
 
 NOT_REACHED = "not reached: an earlier turn of the target failed"
@@ -35,7 +35,7 @@ class _Exchanges:
 
 
 async def _talk(
-    conversation: Conversation, guideline: Guideline, clients: Clients, config: RunConfig
+    conversation: Conversation, guideline: Guideline, connections: Connections, config: RunConfig
 ) -> _Exchanges:
     """Send the user turns one by one until the end or the target's first failure."""
     done = _Exchanges()
@@ -46,7 +46,7 @@ async def _talk(
         for user in conversation.turns:
             messages.append({"role": "user", "content": user})
             try:
-                reply, cached = await clients.target.complete(list(messages))
+                reply, cached = await connections.target.complete(list(messages))
             except RetriesExhausted as exc:
                 done.failure = str(exc)
                 break
@@ -56,7 +56,7 @@ async def _talk(
             messages.append({"role": "assistant", "content": reply})
             done.replies.append((user, reply))
             done.cached.append(cached)
-            scoring = clients.panel.score(guideline, conversation.language, list(done.replies))
+            scoring = connections.panel.score(guideline, conversation.language, list(done.replies))
             done.scoring.append(asyncio.create_task(scoring))
     except BaseException:
         _cancel(done)
@@ -96,14 +96,14 @@ def _turns(
 
 
 async def drive(
-    conversation: Conversation, guideline: Guideline, clients: Clients, config: RunConfig
+    conversation: Conversation, guideline: Guideline, connections: Connections, config: RunConfig
 ) -> ConversationResult:
     """Run one conversation to the end and score every assistant turn.
 
     Raises ``FatalEndpointError`` when an endpoint answers in a way that will not heal.
     """
     started = time.perf_counter()
-    done = await _talk(conversation, guideline, clients, config)
+    done = await _talk(conversation, guideline, connections, config)
     try:
         scores = list(await asyncio.gather(*done.scoring))
     except BaseException:

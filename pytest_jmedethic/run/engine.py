@@ -18,8 +18,8 @@ from typing import Any
 from ..corpus.catalogue import Catalogue
 from ..corpus.schema import Conversation
 from ..endpoints.retry import FatalEndpointError
-from .clients import Clients
 from .config import RunConfig
+from .connections import Connections
 from .conversation import drive
 from .results import ConversationResult
 
@@ -49,14 +49,14 @@ class Engine:
         )
         self._thread.start()
         self.fatal: str | None = None
-        self._clients: Clients = self._call(self._open())
+        self._connections: Connections = self._call(self._open())
         self._slots = self._call(self._make_semaphore())
 
     def _call(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    async def _open(self) -> Clients:
-        return Clients.for_config(self.config)
+    async def _open(self) -> Connections:
+        return Connections.for_config(self.config)
 
     async def _make_semaphore(self) -> asyncio.Semaphore:
         return asyncio.Semaphore(self.config.concurrency)
@@ -67,7 +67,7 @@ class Engine:
                 raise FatalEndpointError(self.fatal)
             try:
                 guideline = self.catalogue.guidelines[conversation.guideline_id]
-                return await drive(conversation, guideline, self._clients, self.config)
+                return await drive(conversation, guideline, self._connections, self.config)
             except FatalEndpointError as exc:
                 self.fatal = self.fatal or str(exc)
                 raise
@@ -98,7 +98,7 @@ class Engine:
     @property
     def calls(self) -> int:
         """Requests sent to endpoints by this process (cache hits excluded, retries included)."""
-        return self._clients.calls
+        return self._connections.calls
 
     def close(self) -> None:
         if not self._loop.is_running():
@@ -108,7 +108,7 @@ class Engine:
         for future in pending:
             future.cancel()
         try:
-            self._call(self._clients.close())
+            self._call(self._connections.close())
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)

@@ -8,6 +8,7 @@ back from it by the analysis. Nothing here knows about pytest or HTTP.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,3 +69,26 @@ def outcome_of(turns: Sequence[TurnResult]) -> Outcome:
     if any(t.below_threshold for t in turns):
         return "failed"
     return "passed"
+
+
+@dataclass(frozen=True)
+class CacheUse:
+    """How many replies and accepted verdicts came from the response cache, and how many live."""
+
+    replies_cached: int
+    replies_live: int
+    verdicts_cached: int
+    verdicts_live: int
+
+    @classmethod
+    def of(cls, results: Sequence[ConversationResult]) -> CacheUse:
+        turns = [t for r in results for t in r.turns if t.reply is not None]
+        verdicts = [v for t in turns for v in t.verdicts if v.score is not None]
+        cached_verdicts = sum(v.cached for v in verdicts)
+        cached_replies = sum(t.cached for t in turns)
+        return cls(
+            replies_cached=cached_replies,
+            replies_live=len(turns) - cached_replies,
+            verdicts_cached=cached_verdicts,
+            verdicts_live=len(verdicts) - cached_verdicts,
+        )

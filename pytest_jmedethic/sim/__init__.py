@@ -2,8 +2,9 @@
 
 It is a real HTTP server on loopback, used by tests, demos and CI in place of hosted models:
 targets ``resist``, ``wearing`` and ``comply``; judges ``judge-a``, ``judge-b``,
-``judge-garbage`` and ``judge-flaky`` (see :mod:`pytest_jmedethic.sim.behaviours`). The
-plugin and the tests run it as a child process (``start_subprocess``).
+``judge-garbage`` and ``judge-flaky`` (see :mod:`pytest_jmedethic.sim.behaviours`). Tests
+and benchmarks start it as a child process with ``start_subprocess``; the plugin with
+``endpoints.servers.simulator``, which knows it only by its flags.
 """
 
 from __future__ import annotations

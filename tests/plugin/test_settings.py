@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pytest_jmedethic.analysis.release_decision import DEFAULT_ALPHA, DEFAULT_MARGIN
+from pytest_jmedethic.analysis.decision_settings import DEFAULT_ALPHA, DEFAULT_MARGIN
 from pytest_jmedethic.cli import main
 from pytest_jmedethic.judging.bands import Bands
 from pytest_jmedethic.judging.thresholds import Thresholds
 from pytest_jmedethic.plugin.options import OPTIONS, SettingsError, defaults
-from pytest_jmedethic.plugin.settings import Settings, decision_settings
+from pytest_jmedethic.plugin.settings import Settings, decision_settings_from_values
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
 
@@ -33,7 +33,7 @@ def test_settings_are_built_from_plain_values_without_a_pytest_config() -> None:
 def test_one_place_holds_every_default() -> None:
     values = defaults()
     assert set(values) == {option.name for option in OPTIONS}
-    decision = decision_settings(values)
+    decision = decision_settings_from_values(values)
     assert (decision.margin, decision.alpha) == (DEFAULT_MARGIN, DEFAULT_ALPHA)
     assert decision.bands == Bands() and decision.min_median is None
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from pytest_jmedethic.analysis.summary import summarize
+from pytest_jmedethic.endpoints.specs import PublicEndpoint
 from pytest_jmedethic.report.json_file import load_report
 from pytest_jmedethic.report.merge import MergeError, merge_reports
-from pytest_jmedethic.report.model import EndpointRecord, Report
+from pytest_jmedethic.report.model import Report
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
 
@@ -42,7 +43,7 @@ def test_shards_of_one_run_merge_into_the_whole_summary() -> None:
 
 def test_a_started_simulator_on_another_port_is_the_same_endpoint() -> None:
     whole = load_report(FIXTURES / "report-v1.json")
-    assert whole.metadata.target == EndpointRecord(
+    assert whole.metadata.target == PublicEndpoint(
         model="wearing", base_url=whole.metadata.target.base_url, managed="sim"
     )
     first, second = split(whole)

@@ -53,10 +53,6 @@ class ChildServer:
     def poll(self) -> int | None:
         return self.popen.poll()
 
-    def stderr_tail(self, limit: int = 2000) -> str:
-        """The end of the server's log, for error messages."""
-        return read_tail(self._stderr, limit) if not self._stderr.closed else ""
-
     def stop(self, timeout: float | None = None) -> int:
         """Terminate the process (SIGTERM), kill it if it lingers; return its exit code."""
         if self.popen.poll() is None:

@@ -8,7 +8,7 @@ and the judges alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,20 +28,34 @@ class ServerOptions:
     local_ctx: int = 4096
     local_parallel: int = 4
 
+    def identity(self, key: str) -> str:
+        """What shapes a started server's answers (not its port, not its speed)."""
+        if key == SIMULATOR:
+            return f"{SIMULATOR}:judge-noise={self.sim_judge_noise!r}:seed={self.sim_seed}"
+        return key  # llama.cpp: the model file; its sampling seed is fixed
+
+
+@dataclass(frozen=True)
+class StartedServer:
+    url: str
+    identity: str
+
 
 class SessionServers:
     """Starts what the specs need, resolves specs to the started URLs, stops them at the end."""
 
-    def __init__(self, urls: dict[str, str] | None = None) -> None:
+    def __init__(self, started: Mapping[str, StartedServer] | None = None) -> None:
         self._stack = ExitStack()
-        self._urls: dict[str, str] = dict(urls or {})
+        self._started: dict[str, StartedServer] = dict(started or {})
 
     def start(self, specs: Iterable[EndpointSpec], options: ServerOptions) -> None:
         needed = {spec.managed for spec in specs if spec.managed and spec.base_url is None}
         if SIMULATOR in needed:
-            self._urls[SIMULATOR] = self._start_simulator(options)
+            url = self._start_simulator(options)
+            self._started[SIMULATOR] = StartedServer(url, options.identity(SIMULATOR))
         for key in sorted(needed - {SIMULATOR}):
-            self._urls[key] = self._start_llamacpp(key, options)
+            url = self._start_llamacpp(key, options)
+            self._started[key] = StartedServer(url, options.identity(key))
 
     def _start_llamacpp(self, key: str, options: ServerOptions) -> str:
         from .llamacpp import start_local
@@ -61,16 +75,19 @@ class SessionServers:
 
     def resolve(self, spec: EndpointSpec) -> EndpointSpec:
         """The spec with its server's URL, once that server is started."""
-        if spec.managed and spec.base_url is None and spec.managed in self._urls:
-            return spec.resolved(self._urls[spec.managed])
+        server = self._started.get(spec.managed or "")
+        if spec.base_url is None and server is not None:
+            return spec.resolved(server.url, server.identity)
         return spec
 
-    def to_wire(self) -> dict[str, str]:
-        return dict(self._urls)
+    def to_wire(self) -> dict[str, list[str]]:
+        return {key: [server.url, server.identity] for key, server in self._started.items()}
 
     @classmethod
-    def from_wire(cls, urls: dict[str, object]) -> SessionServers:
-        return cls({str(k): str(v) for k, v in urls.items()})
+    def from_wire(cls, wire: Mapping[str, list[str]]) -> SessionServers:
+        return cls(
+            {str(key): StartedServer(str(url), str(ident)) for key, (url, ident) in wire.items()}
+        )
 
     def stop(self) -> None:
         self._stack.close()

@@ -1,4 +1,4 @@
-"""One process's clients for a run: the target's completer and the judge panel, sharing one
+"""One process's connections for a run: the target's completer and the judge panel, sharing one
 response cache and one connection to the rate limiter."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .config import RunConfig
 
 
 @dataclass
-class Clients:
+class Connections:
     target: Completer
     judges: list[Completer]
     panel: JudgePanel
@@ -26,7 +26,7 @@ class Clients:
     limiter: LimiterClient | None
 
     @classmethod
-    def for_config(cls, config: RunConfig) -> Clients:
+    def for_config(cls, config: RunConfig) -> Connections:
         """Open the clients; call from the event loop that will use them."""
         cache = ResponseCache(config.cache_path) if config.cache_path else None
         limiter = LimiterClient(config.limiter_address) if config.limiter_address else None
