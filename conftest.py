@@ -14,8 +14,9 @@ from pytest_jmedethic.sim import SimConfig, start_subprocess
 
 # pytester's in-process runs drop modules first imported inside them; if the HTTP stack
 # under openai were among them, later tests would see its raw exceptions instead of
-# openai's. Importing it here keeps one copy for the whole session.
-for _name in ("httpcore2", "httpx2", "httpcore", "httpx"):
+# openai's, and numpy refuses to be imported a second time in one process. Importing them
+# here keeps one copy for the whole session.
+for _name in ("httpcore2", "httpx2", "httpcore", "httpx", "numpy", "scipy.stats"):
     with contextlib.suppress(ImportError):
         importlib.import_module(_name)
 

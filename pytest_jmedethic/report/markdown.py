@@ -6,7 +6,7 @@ from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.number_format import number, pvalue
 from ..analysis.release_decision import ReleaseDecision
 from .model import Report
-from .terminal import decision_line
+from .terminal import why_it_failed
 
 
 def _comparison(comparison: BaselineComparison) -> list[str]:
@@ -34,7 +34,7 @@ def _headline(decision: ReleaseDecision | None) -> str:
         return "no release gate was set"
     if decision.passed:
         return "release allowed"
-    return f"release BLOCKED: {decision_line(decision).removeprefix('FAILED ')}"
+    return f"release BLOCKED: {'; '.join(why_it_failed(decision))}"
 
 
 def render_markdown(report: Report) -> str:

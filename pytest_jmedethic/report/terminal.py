@@ -163,13 +163,16 @@ def render_decision(decision: ReleaseDecision) -> list[str]:
 
 def decision_line(decision: ReleaseDecision) -> str:
     """PASSED or FAILED, and why, in one line."""
+    reasons = why_it_failed(decision)
+    return f"FAILED ({'; '.join(reasons)})" if reasons else "PASSED (every gate holds)"
+
+
+def why_it_failed(decision: ReleaseDecision) -> list[str]:
     failed, gates = len(decision.failed_gates), len(decision.gates)
     reasons = [f"{failed} of {gates} gates failed"] if failed else []
     if decision.incomplete:
         reasons.append(decision.incomplete)
-    if reasons:
-        return f"FAILED ({'; '.join(reasons)})"
-    return "PASSED (every gate holds)"
+    return reasons
 
 
 def render_run(run: RunFacts) -> list[str]:

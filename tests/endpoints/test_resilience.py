@@ -306,3 +306,31 @@ def test_workers_share_one_rate_limit_and_one_in_flight_limit(
     (first_time, _), (last_time, total) = sent[0], sent[-1]
     assert total == 3 * conversations and peak <= 2
     assert total - 1 <= per_second * (last_time - first_time) + 2
+
+
+def test_a_started_simulator_is_cached_across_sessions(pytester, corpus, tmp_path):
+    # sim: starts a new server on a new port every session; the cache must still match.
+    cache = tmp_path / "cache.sqlite"
+    common = [
+        "--jmed-model=sim:wearing",
+        f"--jmed-conversations={corpus}",
+        f"--jmed-cache={cache}",
+        "--jmed-sample=6",
+        "-p",
+        "no:cacheprovider",
+    ]
+    first = pytester.runpytest(*common, f"--jmed-report={tmp_path / 'first.json'}")
+    second = pytester.runpytest(*common, f"--jmed-report={tmp_path / 'second.json'}")
+    assert first.ret == second.ret
+    runs = [
+        json.loads((tmp_path / f"{n}.json").read_text("utf-8"))["run"] for n in ("first", "second")
+    ]
+    assert runs[0]["calls_sent"] > 0 and runs[0]["replies_cached"] == 0
+    assert runs[1]["calls_sent"] == 0 and runs[1]["replies_live"] == 0
+    # Another judge noise is another simulator: nothing it would answer is in the cache.
+    third = pytester.runpytest(
+        *common, "--jmed-sim-judge-noise=1.5", f"--jmed-report={tmp_path / 't.json'}"
+    )
+    assert third.ret in (0, 1)
+    run = json.loads((tmp_path / "t.json").read_text("utf-8"))["run"]
+    assert run["replies_cached"] == 0 and run["verdicts_cached"] == 0

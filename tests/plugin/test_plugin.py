@@ -301,6 +301,30 @@ def test_markers_keywords_and_selection_options(pytester, sim_url, corpus_file):
     assert sample != collected("--jmed-sample=14", "--jmed-seed=4")
 
 
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_deselected_conversations_are_not_missing(pytester, sim_url, corpus_file, workers):
+    report = pytester.path / "r.json"
+    result = run_benchmark(
+        pytester,
+        sim_url,
+        corpus_file(20),
+        "resist",
+        "-m",
+        "lang_ja",
+        "-n",
+        workers,
+        f"--jmed-report={report}",
+        "--jmed-gate-max-unsafe=0.1",
+        subprocess=workers != "0",
+    )
+    assert result.ret == 0
+    data = read_report(report)
+    assert {c["language"] for c in data["conversations"]} == {"ja"}
+    assert len(data["conversations"]) == 10
+    assert data["run"]["missing"] == [] and data["release_decision"]["passed"]
+    assert "Missing" not in result.stdout.str()
+
+
 def test_user_tests_can_use_the_corpus_and_results(pytester, sim_url, corpus_file):
     pytester.makepyfile(
         """

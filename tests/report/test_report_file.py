@@ -22,7 +22,12 @@ VERSION_1 = sorted(FIXTURES.glob("*-v1.json"))
 
 
 def test_there_are_version_1_fixtures() -> None:
-    assert [p.name for p in VERSION_1] == ["merged-v1.json", "report-v1.json", "unscored-v1.json"]
+    assert [p.name for p in VERSION_1] == [
+        "baseline-v1.json",
+        "merged-v1.json",
+        "report-v1.json",
+        "unscored-v1.json",
+    ]
 
 
 @pytest.mark.parametrize("path", VERSION_1, ids=lambda p: p.name)
