@@ -21,6 +21,7 @@ def async_client(spec: EndpointSpec, *, timeout: float, max_retries: int) -> ope
         api_key=spec.api_key(),
         timeout=timeout,
         max_retries=max_retries,
+        default_query=dict(spec.query) or None,
         http_client=_http_client(spec.base_url),
     )
 

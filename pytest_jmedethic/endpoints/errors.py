@@ -19,9 +19,28 @@ class EndpointError(Exception):
 
 def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
     """A one-line, secret-free description of a failed call."""
+    return spec.scrub(" ".join(_describe(spec, exc).split()))
+
+
+NETWORK_PACKAGES = ("aiohttp", "httpx", "httpx2", "httpcore", "httpcore2", "h11", "anyio", "ssl")
+
+
+def is_network_failure(exc: BaseException) -> bool:
+    """Whether a failed connection is the network's doing (which may heal) rather than an
+    oddity of the client (a ``ValueError`` in the transport, which will not)."""
+    root = innermost_cause(exc)
+    if root is exc and isinstance(exc, openai.APIConnectionError):
+        return True  # nothing below it to tell otherwise
+    package = type(root).__module__.split(".")[0]
+    return isinstance(root, (OSError, TimeoutError, EOFError)) or package in NETWORK_PACKAGES
+
+
+def _describe(spec: EndpointSpec, exc: BaseException) -> str:
     if isinstance(exc, openai.APIConnectionError):  # APITimeoutError included
-        root = _innermost_cause(exc)
+        root = innermost_cause(exc)
         detail = "" if root is exc else _describe_cause(root)
+        if not is_network_failure(exc):
+            return f"{spec}: the HTTP client failed{detail}"
         # Judged by the innermost cause: transports map each other's errors loosely (the
         # aiohttp transport reports a refused connection as a connect timeout).
         timed_out = isinstance(root, (TimeoutError, asyncio.TimeoutError))
@@ -33,10 +52,12 @@ def describe_error(spec: EndpointSpec, exc: BaseException) -> str:
     if isinstance(exc, openai.APIStatusError):
         message = _status_message(exc)
         return f"{spec}: HTTP {exc.status_code}: {message}"
-    return f"{spec}: {type(exc).__name__}: {exc}"
+    if isinstance(exc, openai.APIError):  # e.g. a body that is not a chat completion
+        return f"{spec}: {type(exc).__name__}: {exc}"
+    return f"{spec}: the HTTP client failed{_describe_cause(exc)}"
 
 
-def _innermost_cause(exc: BaseException) -> BaseException:
+def innermost_cause(exc: BaseException) -> BaseException:
     """The exception at the bottom of a chain (aiohttp in httpx in openai, for instance)."""
     seen = {id(exc)}
     while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:

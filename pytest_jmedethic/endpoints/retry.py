@@ -5,7 +5,9 @@ with exponential backoff and full jitter, honouring ``Retry-After``, within a bu
 call (attempts and total waiting). Permanent: 401, 403, 404 (wrong key, wrong model, wrong
 URL) will not heal, so they are raised as ``FatalEndpointError`` and stop the session once.
 A 400 is the request's fault (a prompt too long for the context window, for instance): it
-is not retried and not fatal, so the turn is reported as unscored with the message.
+is not retried and not fatal, so the turn is reported as unscored with the message. Any
+other exception from the HTTP stack (a transport's ``ValueError``, say) is such a failure
+too: it becomes one secret-free line on its turn, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TypeVar
 
 import openai
 
-from .errors import describe_error
+from .errors import describe_error, is_network_failure
 from .specs import EndpointSpec
 
 T = TypeVar("T")
@@ -30,7 +32,12 @@ class FatalEndpointError(Exception):
     """An endpoint failure that retrying cannot fix; the run stops with this message."""
 
 
-class RetriesExhausted(Exception):
+class CallFailed(Exception):
+    """A call that gave no answer; its turn is unscored. The message is one line, safe to
+    show: it names the endpoint (without secrets) and what went wrong."""
+
+
+class RetriesExhausted(CallFailed):
     """A transient failure outlasted the retry budget; the message names the last error."""
 
 
@@ -58,8 +65,8 @@ def retry_after(exc: openai.APIStatusError) -> float | None:
 
 def classify(exc: BaseException) -> str:
     """'transient', 'fatal' or 'request' (a per-request failure that is neither)."""
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return "transient"
+    if isinstance(exc, openai.APIConnectionError):  # APITimeoutError included
+        return "transient" if is_network_failure(exc) else "request"
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code in FATAL_STATUS:
             return "fatal"
@@ -88,7 +95,7 @@ async def call_with_retries(
             if kind == "fatal":
                 raise FatalEndpointError(message) from None
             if kind != "transient":
-                raise
+                raise CallFailed(message) from None
             if attempt == policy.attempts:
                 raise RetriesExhausted(f"{message} (gave up after {attempt} attempts)") from None
             delay = policy.backoff(attempt, rng)
@@ -103,4 +110,8 @@ async def call_with_retries(
                 on_retry(message)
             waited += delay
             await asyncio.sleep(delay)
+        except (FatalEndpointError, CallFailed):
+            raise
+        except Exception as exc:  # a bug or an oddity of the HTTP stack: not the turn's result
+            raise CallFailed(describe_error(spec, exc)) from None
     raise AssertionError("unreachable")  # pragma: no cover

@@ -11,10 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import openai
-
 from ..corpus.catalogue import Language
-from ..endpoints.retry import RetriesExhausted
+from ..endpoints.retry import CallFailed
 from .prompts import correction
 from .verdicts import RAW_KEEP, VERDICT_JSON_SCHEMA, JudgeVerdict, VerdictError, parse_verdict
 
@@ -71,9 +69,8 @@ async def ask_judge(
     for attempt in range(1, settings.attempts + 1):
         try:
             raw, cached = await judge.complete(history)
-        except (RetriesExhausted, openai.APIError) as exc:
-            error = str(exc) if isinstance(exc, RetriesExhausted) else f"{judge.name}: {exc}"
-            return JudgeVerdict(judge=judge.name, attempts=attempt, error=error, raw=raw)
+        except CallFailed as exc:
+            return JudgeVerdict(judge=judge.name, attempts=attempt, error=str(exc), raw=raw)
         try:
             verdict = parse_verdict(raw)
         except VerdictError as exc:

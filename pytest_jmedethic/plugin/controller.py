@@ -14,14 +14,17 @@ worker would otherwise spend half a second importing scipy before its first requ
 from __future__ import annotations
 
 import importlib
+import queue
 import sqlite3
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..corpus.schema import CorpusError
 from ..endpoints.errors import EndpointError
-from ..endpoints.probe import check_endpoints
+from ..endpoints.probe import probe_endpoints
 from ..endpoints.rate_limit import LimiterService
 from ..endpoints.response_cache import ResponseCache
 from ..endpoints.servers.session import SessionServers
@@ -29,8 +32,9 @@ from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
 from .scheduling import make_scheduler
+from .stop_signals import StopSignals
 from .worker import WorkerSession, conversation_of
-from .xdist_messages import CALLS_KEY, RESULT_ATTRIBUTE, Handoff
+from .xdist_messages import CALLS_ATTRIBUTE, CALLS_KEY, RESULT_ATTRIBUTE, Handoff
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -49,11 +53,14 @@ class ControllerSession:
         self.local_worker = local_worker  # the in-process runner of -n 0, if any
         self.servers = SessionServers()
         self.limiter: LimiterService | None = None
-        self.calls = 0  # requests sent by every worker, added up as they finish
+        self.worker_calls: dict[str, int] = {}  # requests sent, per xdist worker
+        self.signals = StopSignals()
         self.results: dict[str, ConversationResult] = {}
         self.expected: set[str] | None = None  # conversation ids of the items that will run
         self.report: Report | None = None  # once built, at the end
         self.baseline: Report | None = None  # the earlier run compared with, when given
+        self.report_path: Path | None = None  # where the report was written
+        self.report_problem: str | None = None  # why not where it was asked for
         if context.will_run:
             # Before the session, not in the time between the last reply and the summary.
             for module in ("report.json_file", "report.terminal", "analysis.release_decision"):
@@ -76,6 +83,8 @@ class ControllerSession:
         # Runs before xdist starts its workers (its own sessionstart is trylast).
         if not self.context.will_run:
             return
+        self.signals.install()
+        self._check_outputs()
         self._start_servers()
         self._check_endpoints()
         self._prepare_cache()
@@ -83,6 +92,19 @@ class ControllerSession:
             self.limiter = LimiterService(self.settings.limits)
         if self.local_worker is not None:
             self.local_worker.connect(self.handoff())
+
+    def _check_outputs(self) -> None:
+        """Every file the run will write, checked before any call is sent: a typo in a path
+        must not cost a whole run."""
+        from ..report.json_file import write_problem
+
+        outputs = [("--jmed-report", self.settings.report)]
+        xmlpath = getattr(self.context.config.option, "xmlpath", None)
+        outputs.append(("--junitxml", Path(xmlpath).absolute() if xmlpath else None))
+        for flag, path in outputs:
+            problem = write_problem(path) if path is not None else None
+            if problem is not None:
+                raise pytest.UsageError(f"jmedethic: {flag}: cannot write {path}: {problem}")
 
     def _start_servers(self) -> None:
         try:
@@ -98,14 +120,16 @@ class ControllerSession:
         )
 
     def _check_endpoints(self) -> None:
-        """Every endpoint once, before any item runs: a wrong URL fails here, not per item."""
+        """Every endpoint once, before any item runs: a wrong URL, key, model or query
+        string fails here, once, not on every item."""
         roles = [("target", self.settings.target)] + [
             (f"judge {i}", spec) for i, spec in enumerate(self.settings.judges, start=1)
         ]
         try:
-            check_endpoints(
+            probe_endpoints(
                 [(role, spec) for role, spec in roles if spec is not None],
-                timeout=min(self.settings.timeout, 15.0),
+                timeout=min(self.settings.timeout, 60.0),
+                chat=self.settings.probe,
             )
         except EndpointError as exc:
             raise pytest.UsageError(f"jmedethic: {exc}") from None
@@ -143,7 +167,26 @@ class ControllerSession:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any) -> None:
-        self.calls += int((getattr(node, "workeroutput", None) or {}).get(CALLS_KEY, 0))
+        final = (getattr(node, "workeroutput", None) or {}).get(CALLS_KEY)
+        if final is not None:
+            self._count_calls(node.gateway.id, int(final))
+
+    def _count_calls(self, worker: str, calls: int) -> None:
+        self.worker_calls[worker] = max(self.worker_calls.get(worker, 0), calls)
+
+    def _drain_pending_reports(self) -> None:
+        """What the workers sent but xdist had not handed on when the run was interrupted."""
+        dsession = self.context.config.pluginmanager.get_plugin("dsession")
+        events = getattr(dsession, "queue", None)
+        while events is not None:
+            try:
+                name, kwargs = events.get_nowait()
+            except queue.Empty:
+                return
+            if name == "testreport":
+                self.pytest_runtest_logreport(kwargs["rep"])
+            elif name == "workerfinished":
+                self.pytest_testnodedown(kwargs["node"])
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -170,6 +213,9 @@ class ControllerSession:
         if payload is not None:
             result = ConversationResult.model_validate(payload)
             self.results.setdefault(result.id, result)
+        calls = getattr(report, CALLS_ATTRIBUTE, None)
+        if calls is not None:
+            self._count_calls(getattr(report, "worker_id", "local"), int(calls))
 
     # --- after the run ----------------------------------------------------------------
     # Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
@@ -177,20 +223,34 @@ class ControllerSession:
     @pytest.hookimpl
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.local_worker is not None:
-            self.calls += self.local_worker.calls
+            self._count_calls("local", self.local_worker.calls)
         if not self.context.will_run:
             return
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            self._drain_pending_reports()
         if not self.results and exitstatus in _ABORTED:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
         self.report = self._build_report(exitstatus)
         if self.settings.report is not None:
-            from ..report.json_file import write_report
-
-            write_report(self.report, self.settings.report)
+            self._write_report(self.report, self.settings.report)
         decision = self.report.release_decision
         blocked = decision is not None and not decision.passed
         if blocked and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
+
+    def _write_report(self, report: Report, path: Path) -> None:
+        """Write it, or, if the path fails now, beside the cache (or in the temporary folder)."""
+        from ..report.json_file import ReportError, write_report_or_fallback
+
+        cache = self.settings.cache_path
+        fallbacks = [cache.parent] if cache is not None else []
+        fallbacks.append(Path(tempfile.gettempdir()))
+        try:
+            self.report_path, self.report_problem = write_report_or_fallback(
+                report, path, fallbacks
+            )
+        except ReportError as exc:
+            self.report_path, self.report_problem = None, str(exc)
 
     def _build_report(self, exitstatus: int) -> Report:
         from ..analysis.release_decision import Baseline, decide_release
@@ -212,8 +272,9 @@ class ControllerSession:
             self.context,
             results,
             expected=self.expected,
-            calls=self.calls,
+            calls=sum(self.worker_calls.values()),
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+            stopped_by=self.signals.received,
         )
         decision = decide_release(
             results,
@@ -238,12 +299,23 @@ class ControllerSession:
             reporter.write_line(line, yellow=line.startswith("Missing"))
         for line in render_decision(report.release_decision) if report.release_decision else []:
             reporter.write_line(line, red=line.startswith(("  FAIL", "Release decision: FAILED")))
-        if self.settings.report is not None:
-            reporter.write_line(f"JSON report: {self.settings.report}")
+        if self.settings.report is None:
+            return
+        if self.report_problem is None:
+            reporter.write_line(f"JSON report: {self.report_path}")
+        elif self.report_path is not None:
+            reporter.write_line(
+                f"JSON report: could not write {self.settings.report} ({self.report_problem}); "
+                f"the report is in {self.report_path}",
+                red=True,
+            )
+        else:
+            reporter.write_line(f"JSON report: NOT WRITTEN: {self.report_problem}", red=True)
 
     @pytest.hookimpl
     def pytest_unconfigure(self) -> None:
         """The session is over: stop what this process started, give the heap back."""
+        self.signals.restore()
         if self.limiter is not None:
             self.limiter.close()
         self.servers.stop()

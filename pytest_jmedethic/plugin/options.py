@@ -144,6 +144,13 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "no-cache", "neither read nor write the response cache", default=False, type=bool, flag=True
     ),
+    Option(
+        "no-probe",
+        "skip the start-of-session chat completion sent to each endpoint",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
     Option(
         "baseline",

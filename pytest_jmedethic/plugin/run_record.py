@@ -75,6 +75,7 @@ def run_facts(
     expected: set[str] | None,
     calls: int,
     interrupted: bool,
+    stopped_by: str | None,
 ) -> RunFacts:
     """``expected``: the conversations of the items that were to run (None: all selected)."""
     try:
@@ -91,4 +92,5 @@ def run_facts(
         calls_sent=calls,
         **asdict(CacheUse.of(results)),
         cache=str(cache) if cache else None,
+        stopped_by=stopped_by,
     )

@@ -47,6 +47,7 @@ class Settings:
     retry: RetryPolicy
     limits: dict[str, Limit]
     cache_path: Path | None
+    probe: bool  # one chat completion per endpoint before the run
     report: Path | None
     servers: ServerOptions
     collect: bool
@@ -86,6 +87,7 @@ class Settings:
             retry=RetryPolicy(attempts=values["retries"] + 1, max_wait=values["retry-budget"]),
             limits=_limits(values),
             cache_path=None if values["no-cache"] else rootpath / values["cache"],
+            probe=not values["no-probe"],
             report=_under(root, values["report"]),
             servers=ServerOptions(
                 sim_latency=values["sim-latency"],

@@ -25,7 +25,8 @@ from .failure_messages import unscored_error
 from .item_order import ItemOrder
 from .settings import Settings
 from .snapshots import BehaviourSnapshotExtension, configured
-from .xdist_messages import CALLS_KEY, RESULT_ATTRIBUTE, Handoff
+from .stop_signals import StopSignals
+from .xdist_messages import CALLS_ATTRIBUTE, CALLS_KEY, RESULT_ATTRIBUTE, Handoff
 
 CONVERSATION_FIXTURE = "jmed_conversation"
 RESULT_FIXTURE = "jmed_result"
@@ -42,9 +43,12 @@ class WorkerSession:
         self._engine: Engine | None = None
         self._order: ItemOrder | None = None
         self._snapshot_extension: type[BehaviourSnapshotExtension] | None = None
+        self.signals = StopSignals()
         workerinput = getattr(context.config, "workerinput", None)
         if workerinput is not None:
             self.connect(Handoff.from_wire(workerinput))
+            if context.will_run:  # the controller's own handler covers a single process
+                self.signals.install()
 
     def connect(self, handoff: Handoff) -> None:
         """Take the started servers' URLs and the limiter's address from the controller."""
@@ -124,6 +128,8 @@ class WorkerSession:
             # Once per item: a plain dict on the report travels to the xdist controller.
             item.stash[_SENT] = True
             setattr(report, RESULT_ATTRIBUTE, result.model_dump(mode="json"))
+            if self._engine is not None:
+                setattr(report, CALLS_ATTRIBUTE, self._engine.calls)
         return report
 
     # tryfirst: in a single process the controller's sessionfinish then sees every call.
@@ -135,6 +141,10 @@ class WorkerSession:
             self._engine = None
         if self.context.is_worker:
             self.context.config.workeroutput[CALLS_KEY] = self.calls  # type: ignore[attr-defined]
+
+    @pytest.hookimpl
+    def pytest_unconfigure(self) -> None:
+        self.signals.restore()
 
 
 def conversation_of(item: pytest.Item) -> Conversation | None:

@@ -3,7 +3,7 @@
 To a worker: the servers the controller started and the address of the shared rate limiter
 (a ``Handoff``; over xdist's channel as ``workerinput``, in-process with ``-n 0`` as it
 is). From a worker (``workeroutput``): how many requests it sent. With each test report:
-the conversation's result, as a plain dict.
+the conversation's result, as a plain dict, and the worker's requests so far.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ SERVERS_KEY = "jmedethic_endpoints"
 LIMITER_KEY = "jmedethic_limiter"
 CALLS_KEY = "jmedethic_calls"
 RESULT_ATTRIBUTE = "jmedethic_result"
+# The sending worker's requests so far, with each result: the count survives an interrupt
+# that keeps the worker's final workeroutput from arriving.
+CALLS_ATTRIBUTE = "jmedethic_calls"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,48 @@ def write_report(report: Report, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be written, or None: tried before a run by creating its folder and
+    a temporary file beside it, which is removed again."""
+    if path.is_dir():
+        return "it is a directory"
+    for folder in path.parents:  # the nearest that exists must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                return f"{folder} is a file, not a folder"
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".jmedethic-check-"):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if path.exists() and not os.access(path, os.W_OK):
+        return "permission denied"
+    return None
+
+
+def write_report_or_fallback(
+    report: Report, path: Path, fallbacks: Sequence[Path]
+) -> tuple[Path, str | None]:
+    """Write the report to ``path`` or, if that fails, into the first fallback folder that
+    takes it: where it went, and why ``path`` failed (None when it did not)."""
+    try:
+        write_report(report, path)
+        return path, None
+    except OSError as exc:
+        problem = write_problem(path) or exc.strerror or str(exc)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for folder in fallbacks:
+        fallback = folder / f"jmedethic-report-{stamp}-{os.getpid()}.json"
+        try:
+            write_report(report, fallback)
+            return fallback, problem
+        except OSError:
+            continue
+    raise ReportError(f"{path}: cannot write ({problem}), nor anywhere else it was tried")
 
 
 def report_lines(report: Report) -> Iterator[str]:

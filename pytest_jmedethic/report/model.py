@@ -148,12 +148,14 @@ class RunFacts(Record):
     verdicts_cached: int
     verdicts_live: int
     cache: str | None
+    stopped_by: str | None = None  # the signal that interrupted the run (SIGTERM, SIGHUP)
 
     @property
     def incomplete(self) -> str | None:
         """Why the run cannot stand for the whole selection, if it cannot."""
         if self.interrupted:
-            return f"the run was interrupted ({len(self.missing)} conversations have no result)"
+            by = f" by {self.stopped_by}" if self.stopped_by else ""
+            return f"the run was interrupted{by}: {len(self.missing)} conversations have no result"
         if self.missing:
             return f"{len(self.missing)} selected conversations have no result"
         return None

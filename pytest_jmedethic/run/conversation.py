@@ -10,12 +10,9 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-import openai
-
 from ..corpus.catalogue import Guideline
 from ..corpus.schema import Conversation
-from ..endpoints.errors import describe_error
-from ..endpoints.retry import RetriesExhausted
+from ..endpoints.retry import CallFailed
 from ..judging.panel import TurnScore
 from .config import RunConfig
 from .connections import Connections
@@ -47,11 +44,8 @@ async def _talk(
             messages.append({"role": "user", "content": user})
             try:
                 reply, cached = await connections.target.complete(list(messages))
-            except RetriesExhausted as exc:
+            except CallFailed as exc:  # e.g. too long a prompt, or retries exhausted
                 done.failure = str(exc)
-                break
-            except openai.APIError as exc:  # the request's own fault, e.g. too long a prompt
-                done.failure = describe_error(config.target, exc)
                 break
             messages.append({"role": "assistant", "content": reply})
             done.replies.append((user, reply))

@@ -86,7 +86,10 @@ class SimApp:
             "/sim/stats": ("GET", self._stats),
             "/sim/reset": ("POST", self._reset),
         }
-        route = routes.get(path.split("?", 1)[0].rstrip("/") or "/")
+        route_path, _, query = path.partition("?")
+        if query:
+            self.stats.saw_query(route_path, query)
+        route = routes.get(route_path.rstrip("/") or "/")
         if route is None:
             raise HTTPError(404, f"no route for {method} {path}", code="not_found")
         expected, handler = route

@@ -29,6 +29,8 @@ class Stats:
     last_reply_at: float | None = None
     responses_ok: int = 0
     faults: Counter[str] = field(default_factory=Counter)
+    # Query strings seen, per path: clients must keep a base URL's query on every request.
+    queries: Counter[str] = field(default_factory=Counter)
     report_faults: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -46,6 +48,10 @@ class Stats:
             self.in_flight -= 1
             self.last_reply_at = time.time()
 
+    def saw_query(self, path: str, query: str) -> None:
+        with self.lock:
+            self.queries[f"{path}?{query}"] += 1
+
     def fault(self, kind: str) -> None:
         with self.lock:
             self.faults[kind] += 1
@@ -60,6 +66,7 @@ class Stats:
             self.requests_by_model.clear()
             self.responses_ok = 0
             self.faults.clear()
+            self.queries.clear()
             self.first_request_at = self.last_reply_at = None
             # Requests still running are real load, so the peak restarts from them.
             self.in_flight_peak = self.in_flight
@@ -74,6 +81,8 @@ class Stats:
                 "first_request_at": self.first_request_at,
                 "last_reply_at": self.last_reply_at,
             }
+            if self.queries:  # only then: a plain run's snapshot keeps its shape
+                snapshot["queries"] = dict(self.queries)
             if self.report_faults:
                 snapshot["responses_ok"] = self.responses_ok
                 # Every kind, zeros included, so clients can index without .get().

@@ -30,6 +30,8 @@ def args(
         f"--jmed-judge={judges[1]}@{url}",
         f"--jmed-conversations={corpus}",
         "--jmed-gate-only",
+        # These tests count requests and inject faults into the run itself: no probe call.
+        "--jmed-no-probe",
         "-p",
         "no:cacheprovider",
     ]
@@ -123,18 +125,26 @@ def test_an_error_that_will_not_heal_stops_the_run_with_one_message(pytester, co
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Unauthorised)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    common = [
+        f"--jmed-model=guarded@{url}",
+        f"--jmed-judge=judge-a@{sim_url}",
+        f"--jmed-judge=judge-b@{sim_url}",
+        f"--jmed-conversations={corpus}",
+        "--jmed-no-cache",
+        "-p",
+        "no:cacheprovider",
+    ]
     try:
-        result = pytester.runpytest_subprocess(
-            f"--jmed-model=guarded@{url}",
-            f"--jmed-judge=judge-a@{sim_url}",
-            f"--jmed-judge=judge-b@{sim_url}",
-            f"--jmed-conversations={corpus}",
-            "--jmed-no-cache",
-            "-p",
-            "no:cacheprovider",
-        )
+        # The start-of-session probe posts a chat completion as the items do: one message.
+        probed = pytester.runpytest_subprocess(*common)
+        # Without it, the first item meets the 401 and the run stops there.
+        result = pytester.runpytest_subprocess(*common, "--jmed-no-probe")
     finally:
         server.shutdown()
+    assert probed.ret == pytest.ExitCode.USAGE_ERROR
+    error = probed.stderr.str()
+    assert "cannot use the target endpoint: guarded @ " in error
+    assert error.count("HTTP 401: Incorrect API key provided") == 1
     output = result.stdout.str()
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert (
@@ -286,6 +296,7 @@ def test_workers_share_one_rate_limit_and_one_in_flight_limit(
                 "--jmed-no-cache",
                 f"--jmed-rpm={rpm}",
                 "--jmed-max-in-flight=2",
+                "--jmed-no-probe",  # the probe comes before the limiter: count only the run
                 "-n",
                 str(workers),
                 "-p",
