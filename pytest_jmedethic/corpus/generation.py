@@ -159,7 +159,7 @@ async def _generate_one(
                 messages=messages,
                 temperature=temperature,  # type: ignore[arg-type]
             )
-        except openai.APIError as exc:
+        except Exception as exc:  # openai's errors and the HTTP stack's: one line, no traceback
             return Outcome(job, [], attempt, describe_error(spec, exc), raw)
         raw = (response.choices[0].message.content or "") if response.choices else ""
         try:

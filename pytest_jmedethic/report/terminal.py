@@ -184,8 +184,18 @@ def render_run(run: RunFacts) -> list[str]:
     ]
     if run.missing:
         shown = ", ".join(run.missing[:5]) + (" ..." if len(run.missing) > 5 else "")
+        why = (
+            f"the run was stopped by {run.stopped_by}"
+            if run.stopped_by
+            else ("the run was interrupted" if run.interrupted else "a worker died")
+        )
+        again = (
+            "run again: what completed comes from the cache"
+            if run.cache
+            else "run again with the cache on to send only what is missing"
+        )
         lines.append(
             f"Missing: {len(run.missing)} selected conversations have no result ({shown}): "
-            "a worker died or the run was interrupted; run again to complete them from the cache"
+            f"{why}; {again}"
         )
     return lines
