@@ -19,7 +19,7 @@ ALLOWED = {
     "endpoints": set(),
     "judging": {"corpus", "endpoints"},
     "run": {"corpus", "endpoints", "judging"},
-    "analysis": {"judging", "run"},
+    "analysis": {"endpoints", "judging", "run"},  # endpoints: the Usage of a call
     "report": {"analysis", "endpoints", "judging", "run"},
     "plugin": {"corpus", "endpoints", "judging", "run", "analysis", "report"},
     "sim": {"corpus", "endpoints"},

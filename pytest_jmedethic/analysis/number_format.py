@@ -34,5 +34,17 @@ def significant(value: float | None) -> str:
     return MISSING if value is None else f"{value:.3g}"
 
 
+def count(value: int) -> str:
+    """Thousands separated: 1,234,567."""
+    return f"{value:,}"
+
+
+def money(value: float | None) -> str:
+    """A cost, in the currency of the prices given: 0.0123, 12.35, 1,234.50."""
+    if value is None:
+        return MISSING
+    return f"{value:,.4f}" if value < 1 else f"{value:,.2f}"
+
+
 def percent(value: float | None, decimals: int = 0) -> str:
     return MISSING if value is None else f"{100 * value:.{decimals}f}%"

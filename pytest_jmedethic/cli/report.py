@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..analysis.summary import summarize
 from ..plugin.options import SettingsError
 from ..report.json_file import ReportError, load_report
 from .regate import RegateError, add_gate_arguments, regate, show
@@ -25,11 +24,11 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         stored = load_report(args.path)
-        summary = summarize(stored.conversations)
-        consistent = summary == stored.summary
+        fresh = stored.recomputed()
+        consistent = fresh.summary == stored.summary and stored.tokens in (None, fresh.tokens)
         report = regate(
             args,
-            stored.model_copy(update={"summary": summary}),
+            fresh,
             stored.release_decision,
             comparison_still_holds=True,
         )

@@ -12,7 +12,7 @@ import contextlib
 import json
 import random
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2 as httpx
@@ -22,6 +22,16 @@ from .rate_limit import LimiterClient
 from .response_cache import ResponseCache, cache_key
 from .retry import RetryPolicy, call_with_retries
 from .specs import EndpointSpec
+from .usage import Usage
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An answer: its text, whether it came from the response cache, the tokens it used."""
+
+    text: str
+    cached: bool = False
+    usage: Usage = field(default_factory=Usage)  # nothing new when cached
 
 
 @dataclass
@@ -49,10 +59,10 @@ class Completer:
             rubric=self.rubric_version,
         )
 
-    async def _send(self, messages: list[dict[str, str]]) -> str:
+    async def _send(self, messages: list[dict[str, str]]) -> tuple[str, Usage]:
         body = {"model": self.spec.model, "messages": messages, **self.settings}
 
-        async def once() -> str:
+        async def once() -> tuple[str, Usage]:
             self.calls += 1
             # The client's generic POST, not the typed chat.completions.create: the body is
             # already in wire form, and the typed call spent a third of its CPU re-walking
@@ -65,13 +75,13 @@ class Completer:
         if self.limiter is None:
             return await call_with_retries(once, self.spec, self.policy, self._rng)
 
-        async def limited() -> str:
+        async def limited() -> tuple[str, Usage]:
             async with self.limiter.slot(f"{self.role}:{self.spec.public_url}"):  # type: ignore[union-attr]
                 return await once()
 
         return await call_with_retries(limited, self.spec, self.policy, self._rng)
 
-    async def complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
+    async def complete(self, messages: list[dict[str, str]]) -> Completion:
         key = self.key(messages) if self.cache is not None else ""
         if self.cache is not None:
             try:
@@ -79,24 +89,24 @@ class Completer:
             except sqlite3.Error:
                 hit = None  # a cache that cannot be read costs a call, never a result
             if hit is not None:
-                return hit, True
-        text = await self._send(messages)
+                return Completion(hit, cached=True)
+        text, usage = await self._send(messages)
         if self.cache is not None:
             with contextlib.suppress(sqlite3.Error):  # nor can one that cannot be written
                 self.cache.put(key, text)
-        return text, False
+        return Completion(text, usage=usage)
 
 
-def reply_text(response: httpx.Response) -> str:
-    """The assistant's text of a chat completion; a body that is not one is an API error.
-
-    No choices, or a null content, is an empty reply (which the judges then score).
-    """
+def reply_text(response: httpx.Response) -> tuple[str, Usage]:
+    """The assistant's text of a chat completion, and its usage; a body that is not one is
+    an API error. No choices, or a null content, is an empty reply (which the judges then
+    score)."""
     try:
         data = json.loads(response.content)
+        usage = Usage.of_response(data)
         choices = data["choices"]
         if not choices:
-            return ""
+            return "", usage
         content = choices[0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise openai.APIResponseValidationError(
@@ -105,9 +115,9 @@ def reply_text(response: httpx.Response) -> str:
             message=f"not a chat completion ({type(exc).__name__}: {exc}): {response.text[:120]!r}",
         ) from None
     if content is None:
-        return ""
+        return "", usage
     if not isinstance(content, str):
         raise openai.APIResponseValidationError(
             response, data, message=f"reply content is not text: {type(content).__name__}"
         )
-    return content
+    return content, usage

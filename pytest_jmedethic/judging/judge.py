@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..corpus.catalogue import Language
+from ..endpoints.completer import Completion
 from ..endpoints.retry import CallFailed
+from ..endpoints.usage import Usage
 from .prompts import correction
 from .verdicts import RAW_KEEP, VERDICT_JSON_SCHEMA, JudgeVerdict, VerdictError, parse_verdict
 
-# Sends messages, returns the answer's text and whether it came from the response cache.
-Complete = Callable[[list[dict[str, str]]], Awaitable[tuple[str, bool]]]
+# Sends messages; returns the answer's text, whether it came from the response cache, and
+# the tokens it used.
+Complete = Callable[[list[dict[str, str]]], Awaitable[Completion]]
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,15 @@ async def ask_judge(
     history = list(messages)
     raw: str | None = None
     problem = ""
+    used = Usage()  # every attempt's tokens, the unusable ones included
     for attempt in range(1, settings.attempts + 1):
         try:
-            raw, cached = await judge.complete(history)
+            answer = await judge.complete(history)
         except CallFailed as exc:
-            return JudgeVerdict(judge=judge.name, attempts=attempt, error=str(exc), raw=raw)
+            return JudgeVerdict(
+                judge=judge.name, attempts=attempt, error=str(exc), raw=raw, usage=used
+            )
+        raw, used = answer.text, used + answer.usage
         try:
             verdict = parse_verdict(raw)
         except VerdictError as exc:
@@ -87,11 +94,13 @@ async def ask_judge(
             rationale=verdict.rationale.strip(),
             refused=verdict.refused,
             attempts=attempt,
-            cached=cached,
+            cached=answer.cached,
+            usage=used,
         )
     return JudgeVerdict(
         judge=judge.name,
         attempts=settings.attempts,
         error=f"unusable verdict after {settings.attempts} attempts: {problem}",
         raw=(raw or "")[:RAW_KEEP],
+        usage=used,
     )

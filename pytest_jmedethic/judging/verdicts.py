@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..endpoints.json_answer import parse_answer
+from ..endpoints.usage import Usage
 
 RAW_KEEP = 2000  # characters of unusable judge output kept for the error message
 
@@ -67,3 +68,4 @@ class JudgeVerdict(BaseModel):
     cached: bool = False  # the accepted answer came from the response cache
     error: str | None = None
     raw: str | None = None  # the judge's last unusable output, kept for the error message
+    usage: Usage | None = None  # tokens of every attempt (None in reports before tokens)

@@ -289,7 +289,12 @@ class ControllerSession:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
             return
-        from ..report.terminal import render_decision, render_run, render_summary
+        from ..report.terminal import (
+            render_decision,
+            render_run,
+            render_summary,
+            render_tokens,
+        )
 
         reporter, report = terminalreporter, self.report
         reporter.write_sep("=", "jmedethic summary")
@@ -297,6 +302,8 @@ class ControllerSession:
             reporter.write_line(line)
         for line in render_run(report.run) if report.run else []:
             reporter.write_line(line, yellow=line.startswith("Missing"))
+        for line in render_tokens(report.tokens) if report.tokens else []:
+            reporter.write_line(line)
         for line in render_decision(report.release_decision) if report.release_decision else []:
             reporter.write_line(line, red=line.startswith(("  FAIL", "Release decision: FAILED")))
         if self.settings.report is None:

@@ -41,6 +41,7 @@ class Option:
     default: Any = None
     type: Any = str
     multiple: bool = False  # repeatable flag / linelist ini
+    commas: bool = True  # a repeatable option also takes comma-separated lists
     metavar: str | None = None
     flag: bool = False
 
@@ -152,6 +153,13 @@ OPTIONS: tuple[Option, ...] = (
         flag=True,
     ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
+    Option(
+        "price",
+        "price of a model per million tokens, for the cost estimate (repeatable)",
+        multiple=True,
+        commas=False,
+        metavar="MODEL=IN,OUT[,CACHED_IN]",
+    ),
     Option(
         "baseline",
         "an earlier run's JSON report to compare against (paired by id)",
@@ -327,6 +335,8 @@ def read(config: pytest.Config, option: Option) -> Any:
             value = None
     if value is None:
         return [] if option.multiple else option.default
+    if option.multiple and not option.commas:
+        return [str(item).strip() for item in value if str(item).strip()]
     if option.multiple:
         return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
     if option.flag:

@@ -65,6 +65,7 @@ def run_metadata(context: PluginContext, settings: Settings, workers: int) -> Ru
         dataset=dataset,
         concurrency_per_process=settings.concurrency,
         workers=workers,
+        prices=settings.prices,
     )
 
 

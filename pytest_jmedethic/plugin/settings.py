@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.costs import Price
 from ..analysis.decision_settings import DecisionSettings
 from ..corpus.selection import Selection
 from ..endpoints.rate_limit import Limit
@@ -48,6 +49,7 @@ class Settings:
     limits: dict[str, Limit]
     cache_path: Path | None
     probe: bool  # one chat completion per endpoint before the run
+    prices: dict[str, Price]  # per million tokens, by model
     report: Path | None
     servers: ServerOptions
     collect: bool
@@ -88,6 +90,7 @@ class Settings:
             limits=_limits(values),
             cache_path=None if values["no-cache"] else rootpath / values["cache"],
             probe=not values["no-probe"],
+            prices=_prices(values["price"]),
             report=_under(root, values["report"]),
             servers=ServerOptions(
                 sim_latency=values["sim-latency"],
@@ -255,6 +258,17 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
         alpha=_share("alpha", values["alpha"]),
         seed=seed,
     )
+
+
+def _prices(texts: list[str]) -> dict[str, Price]:
+    prices = {}
+    for text in texts:
+        try:
+            model, price = Price.parse(text)
+        except ValueError as exc:
+            raise SettingsError(str(exc), "price") from None
+        prices[model] = price
+    return prices
 
 
 def _limits(values: Mapping[str, Any]) -> dict[str, Limit]:

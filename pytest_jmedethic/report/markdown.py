@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..analysis.costs import TokenUse
 from ..analysis.non_inferiority import BaselineComparison
-from ..analysis.number_format import number, pvalue
+from ..analysis.number_format import count, money, number, percent, pvalue
 from ..analysis.release_decision import ReleaseDecision
 from .model import Report
 from .terminal import why_it_failed
@@ -26,6 +27,21 @@ def _comparison(comparison: BaselineComparison) -> list[str]:
     m = comparison.mcnemar
     lines.append(f"\nMcNemar: {m.worsened} worsened, {m.improved} improved, p={pvalue(m.pvalue)}.")
     lines += [f"\n> note: {note}" for note in comparison.notes]
+    return lines
+
+
+def _tokens(tokens: TokenUse) -> list[str]:
+    lines = [
+        "",
+        "| role | model | calls | prompt tokens | from prompt cache | completion tokens | cost |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in [*tokens.rows, tokens.total]:
+        usage = row.usage
+        lines.append(
+            f"| {row.role} | {row.model} | {usage.calls} | {count(usage.prompt_tokens)} | "
+            f"{percent(row.cached_share)} | {count(usage.completion_tokens)} | {money(row.cost)} |"
+        )
     return lines
 
 
@@ -65,6 +81,8 @@ def render_markdown(report: Report) -> str:
         f"Wilcoxon p={pvalue(decline.pvalue)}, rank-biserial r={number(decline.rank_biserial)} "
         f"(n={decline.n_pairs}).",
     ]
+    if report.tokens is not None:
+        lines += _tokens(report.tokens)
     if decision is not None and decision.comparison is not None:
         lines += _comparison(decision.comparison)
     if decision is not None and decision.gates:

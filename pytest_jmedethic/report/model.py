@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
+from ..analysis.costs import Price, TokenUse, token_use
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.summary import Summary, summarize
 from ..endpoints.specs import PublicEndpoint
@@ -103,6 +104,7 @@ class RunMetadata(Record):
     concurrency_per_process: int
     workers: int
     merged_from: list[MergedFrom] | None = None
+    prices: dict[str, Price] = Field(default_factory=dict)  # per million tokens, by model
 
     def comparability_notes(self, baseline: RunMetadata) -> list[str]:
         """What differs from a baseline run besides the model, and could explain a difference."""
@@ -166,6 +168,7 @@ class Report(Record):
     schema_version: Literal[2] = REPORT_SCHEMA_VERSION
     metadata: RunMetadata
     summary: Summary
+    tokens: TokenUse | None = None  # None in reports written before tokens were counted
     run: RunFacts | None = None
     release_decision: ReleaseDecision | None = None
     conversations: list[ConversationResult]
@@ -174,6 +177,20 @@ class Report(Record):
 
     def with_decision(self, decision: ReleaseDecision) -> Report:
         return self.model_copy(update={"release_decision": decision})
+
+    def recomputed(self) -> Report:
+        """The report with its summary and token use computed again from its conversations."""
+        return self.model_copy(
+            update={
+                "summary": summarize(self.conversations),
+                "tokens": _tokens(self.metadata, self.conversations),
+            }
+        )
+
+
+def _tokens(metadata: RunMetadata, results: Sequence[ConversationResult]) -> TokenUse:
+    target = metadata.target.model if metadata.target else "?"
+    return token_use(results, target, metadata.prices)
 
 
 def new_report(
@@ -189,6 +206,7 @@ def new_report(
     return Report(
         metadata=metadata,
         summary=summary if summary is not None else summarize(ordered),
+        tokens=_tokens(metadata, ordered),
         run=run,
         release_decision=decision,
         conversations=ordered,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..analysis.costs import TokenUse
 from ..analysis.non_inferiority import BaselineComparison
-from ..analysis.number_format import number, percent, pvalue, signed
+from ..analysis.number_format import count, money, number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.stats import Agreement, Wilcoxon
 from ..analysis.summary import FriedmanRow, GroupRow, OutcomeCounts, Summary, TurnRow
@@ -173,6 +174,26 @@ def why_it_failed(decision: ReleaseDecision) -> list[str]:
     if decision.incomplete:
         reasons.append(decision.incomplete)
     return reasons
+
+
+def render_tokens(tokens: TokenUse) -> list[str]:
+    """Tokens and cost by role; answers from the response cache used none."""
+    lines = [
+        "Tokens (live calls; answers from the response cache used none):",
+        f"  {'role':<8} {'model':<20} {'calls':>7} {'prompt':>12} {'cached':>6} "
+        f"{'completion':>11} {'cost':>10}",
+    ]
+    for row in [*tokens.rows, tokens.total]:
+        usage = row.usage
+        lines.append(
+            f"  {row.role:<8} {row.model[:20]:<20} {usage.calls:>7} "
+            f"{count(usage.prompt_tokens):>12} {percent(row.cached_share):>6} "
+            f"{count(usage.completion_tokens):>11} {money(row.cost):>10}"
+        )
+    cached = [f"{row.from_cache} {row.role}" for row in tokens.rows if row.from_cache]
+    if cached:
+        lines.append(f"  from the response cache: {', '.join(cached)} answers")
+    return lines
 
 
 def render_run(run: RunFacts) -> list[str]:

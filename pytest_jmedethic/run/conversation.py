@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from ..corpus.catalogue import Guideline
 from ..corpus.schema import Conversation
+from ..endpoints.completer import Completion
 from ..endpoints.retry import CallFailed
+from ..endpoints.usage import Usage
 from ..judging.panel import TurnScore
 from .config import RunConfig
 from .connections import Connections
@@ -26,7 +28,7 @@ class _Exchanges:
     """The target's side of a conversation so far, and the panel's work on each reply."""
 
     replies: list[tuple[str, str]] = field(default_factory=list)  # (user, assistant)
-    cached: list[bool] = field(default_factory=list)
+    answers: list[Completion] = field(default_factory=list)
     scoring: list[asyncio.Task[TurnScore]] = field(default_factory=list)
     failure: str | None = None  # why the target stopped answering
 
@@ -43,13 +45,13 @@ async def _talk(
         for user in conversation.turns:
             messages.append({"role": "user", "content": user})
             try:
-                reply, cached = await connections.target.complete(list(messages))
+                answer = await connections.target.complete(list(messages))
             except CallFailed as exc:  # e.g. too long a prompt, or retries exhausted
                 done.failure = str(exc)
                 break
-            messages.append({"role": "assistant", "content": reply})
-            done.replies.append((user, reply))
-            done.cached.append(cached)
+            messages.append({"role": "assistant", "content": answer.text})
+            done.replies.append((user, answer.text))
+            done.answers.append(answer)
             scoring = connections.panel.score(guideline, conversation.language, list(done.replies))
             done.scoring.append(asyncio.create_task(scoring))
     except BaseException:
@@ -75,7 +77,8 @@ def _turns(
                     turn=number,
                     user=user,
                     reply=done.replies[number - 1][1],
-                    cached=done.cached[number - 1],
+                    cached=done.answers[number - 1].cached,
+                    usage=done.answers[number - 1].usage,
                     verdicts=score.verdicts,
                     score=score.score,
                     disagreement=score.disagreement,
@@ -113,4 +116,8 @@ async def drive(
         turns=turns,
         outcome=outcome_of(turns),
         duration_s=round(time.perf_counter() - started, 3),
+        usage=Usage.total(
+            [answer.usage for answer in done.answers]
+            + [v.usage for score in scores for v in score.verdicts]
+        ),
     )

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..endpoints.usage import Usage
 from ..judging.thresholds import is_below
 from ..judging.verdicts import JudgeVerdict
 
@@ -26,6 +27,7 @@ class TurnResult(BaseModel):
     user: str
     reply: str | None = None
     cached: bool = False  # the reply came from the response cache, not the endpoint
+    usage: Usage | None = None  # the target call's tokens (None in reports before tokens)
     error: str | None = None  # why the target produced no reply
     verdicts: list[JudgeVerdict] = Field(default_factory=list)
     score: float | None = None  # mean of the judges; None means unscored
@@ -52,6 +54,7 @@ class ConversationResult(BaseModel):
     turns: list[TurnResult]
     outcome: Outcome
     duration_s: float = 0.0
+    usage: Usage | None = None  # the target's and the judges' tokens, all turns together
 
     @property
     def unscored_turns(self) -> list[TurnResult]:

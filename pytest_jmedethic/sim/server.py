@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import threading
 from types import TracebackType
 from typing import Any
 
 from . import behaviours
+from .completion import PromptCache, completion
 from .config import SimConfig
 from .faults import Fault, FaultInjector
 from .stats import Stats
@@ -69,6 +69,7 @@ class SimApp:
     def __init__(self, config: SimConfig) -> None:
         self.config = config
         self.stats = Stats(report_faults=config.faults_enabled)
+        self.prompt_cache = PromptCache()
         # None without faults, so a plain simulator never hashes or remembers request bodies.
         self.faults = FaultInjector(config) if config.faults_enabled else None
         self._connections: set[asyncio.StreamWriter] = set()
@@ -142,41 +143,14 @@ class SimApp:
                 await asyncio.sleep(delay)
         finally:
             self.stats.leave()
-        payload = self._completion(body, model, messages, text)
+        payload = completion(self.config.seed, body, model, messages, text, self.prompt_cache)
+        if fault is None or fault.kind != "cut":  # a cut answer never reaches the client
+            self.stats.used(payload["usage"])
         if fault is None:
             self.stats.ok()
         elif fault.kind == "cut":
             raise ConnectionCut(200, payload)
         return payload
-
-    def _completion(
-        self, body: bytes, model: str, messages: list[Any], text: str
-    ) -> dict[str, Any]:
-        """A chat completion object with ``text`` as the reply, and its token usage."""
-        prompt_tokens = sum(
-            4 + behaviours.estimate_tokens(behaviours.message_text(m)) for m in messages
-        )
-        completion_tokens = behaviours.estimate_tokens(text)
-        # From the request bytes: as stable as hashing the messages, without re-encoding them.
-        digest = hashlib.blake2b(f"id:{self.config.seed}:".encode() + body, digest_size=8)
-        return {
-            "id": f"chatcmpl-sim-{digest.hexdigest()}",
-            "object": "chat.completion",
-            "created": 0,
-            "model": model,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": text},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
-            },
-        }
 
     def _fault(self, body: bytes, model: str) -> Fault | None:
         """Decide and count this request's fault; raise the error faults right away."""

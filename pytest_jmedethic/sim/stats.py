@@ -31,6 +31,8 @@ class Stats:
     faults: Counter[str] = field(default_factory=Counter)
     # Query strings seen, per path: clients must keep a base URL's query on every request.
     queries: Counter[str] = field(default_factory=Counter)
+    # Tokens of every answer that reached a client, as its usage reported them.
+    tokens: Counter[str] = field(default_factory=Counter)
     report_faults: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -47,6 +49,12 @@ class Stats:
         with self.lock:
             self.in_flight -= 1
             self.last_reply_at = time.time()
+
+    def used(self, usage: dict[str, Any]) -> None:
+        with self.lock:
+            self.tokens["prompt_tokens"] += usage["prompt_tokens"]
+            self.tokens["completion_tokens"] += usage["completion_tokens"]
+            self.tokens["cached_prompt_tokens"] += usage["prompt_tokens_details"]["cached_tokens"]
 
     def saw_query(self, path: str, query: str) -> None:
         with self.lock:
@@ -67,6 +75,7 @@ class Stats:
             self.responses_ok = 0
             self.faults.clear()
             self.queries.clear()
+            self.tokens.clear()
             self.first_request_at = self.last_reply_at = None
             # Requests still running are real load, so the peak restarts from them.
             self.in_flight_peak = self.in_flight
@@ -80,6 +89,10 @@ class Stats:
                 "in_flight_peak": self.in_flight_peak,
                 "first_request_at": self.first_request_at,
                 "last_reply_at": self.last_reply_at,
+            }
+            snapshot["tokens"] = {
+                name: self.tokens[name]
+                for name in ("prompt_tokens", "completion_tokens", "cached_prompt_tokens")
             }
             if self.queries:  # only then: a plain run's snapshot keeps its shape
                 snapshot["queries"] = dict(self.queries)

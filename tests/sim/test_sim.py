@@ -149,6 +149,7 @@ def test_stats_count_and_reset() -> None:
         assert server.stats() == {
             "requests_total": 0, "requests_by_model": {}, "in_flight": 0, "in_flight_peak": 0,
             "first_request_at": None, "last_reply_at": None,
+            "tokens": {"prompt_tokens": 0, "completion_tokens": 0, "cached_prompt_tokens": 0},
         }  # fmt: skip
 
 

@@ -1,0 +1,57 @@
+"""Tokens a call used, as the server reported them (the ``usage`` of a chat completion).
+
+``cached_prompt_tokens`` are prompt tokens the server took from its own prompt cache
+(OpenAI's ``prompt_tokens_details.cached_tokens``, others alike); they are usually
+cheaper. A reply taken from our response cache made no call and used no tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    calls: int = 0  # live calls that answered
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
+        )
+
+    @classmethod
+    def total(cls, usages: Iterable[Usage | None]) -> Usage:
+        found = cls()
+        for usage in usages:
+            if usage is not None:
+                found = found + usage
+        return found
+
+    @classmethod
+    def of_response(cls, body: Mapping[str, Any]) -> Usage:
+        """One answered call's usage; a server that reports none still counts the call."""
+        usage = body.get("usage") if isinstance(body, Mapping) else None
+        if not isinstance(usage, Mapping):
+            return cls(calls=1)
+        details = usage.get("prompt_tokens_details")
+        cached = details.get("cached_tokens") if isinstance(details, Mapping) else None
+        return cls(
+            calls=1,
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
+            cached_prompt_tokens=_count(cached),
+        )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
