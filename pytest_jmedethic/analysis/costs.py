@@ -12,43 +12,8 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from ..endpoints.usage import Usage
+from ..endpoints.usage import Price, Usage
 from ..run.results import ConversationResult
-
-PER = 1_000_000
-
-
-class Price(BaseModel):
-    """A model's price per million tokens; cached prompt tokens at ``input`` when unset."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    input: float
-    output: float
-    cached_input: float | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> tuple[str, Price]:
-        """``MODEL=IN,OUT[,CACHED_IN]``, as ``--jmed-price`` takes it."""
-        model, equals, numbers = text.rpartition("=")
-        try:
-            values = [float(v) for v in numbers.split(",")]
-        except ValueError:
-            values = []
-        if not equals or not model or len(values) not in (2, 3) or min(values) < 0:
-            raise ValueError(
-                f"expected MODEL=IN,OUT[,CACHED_IN] (per million tokens), got {text!r}"
-            )
-        return model, cls(input=values[0], output=values[1], cached_input=(values[2:] or [None])[0])
-
-    def cost(self, usage: Usage) -> float:
-        cached = usage.cached_prompt_tokens
-        cached_price = self.input if self.cached_input is None else self.cached_input
-        return (
-            (usage.prompt_tokens - cached) * self.input
-            + cached * cached_price
-            + usage.completion_tokens * self.output
-        ) / PER
 
 
 class UsageRow(BaseModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,6 +25,8 @@ from .gates import (
 from .non_inferiority import BaselineComparison, compare_with_baseline
 from .summary import Summary, summarize
 
+Outcome = Literal["passed", "failed", "inconclusive"]
+
 
 class ReleaseDecision(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -32,6 +35,7 @@ class ReleaseDecision(BaseModel):
     gates: list[GateResult]
     comparison: BaselineComparison | None = None
     incomplete: str | None = None  # why the run does not cover its selection: never a pass
+    outcome: Outcome = "passed"
     passed: bool
 
     @property
@@ -91,10 +95,14 @@ def decide_release(
             seed=settings.seed,
         ).model_copy(update={"baseline": baseline.label, "notes": list(baseline.notes)})
     gates = gate_results(summary or summarize(ordered), ordered, settings, comparison)
+    outcome: Outcome = "passed" if all(g.passed for g in gates) else "failed"
+    if incomplete is not None:
+        outcome = "inconclusive"  # what did not run could have changed any gate
     return ReleaseDecision(
         settings=settings,
         gates=gates,
         comparison=comparison,
         incomplete=incomplete,
-        passed=incomplete is None and all(g.passed for g in gates),
+        outcome=outcome,
+        passed=outcome == "passed",
     )

@@ -18,11 +18,11 @@ from typing import Any
 import httpx2 as httpx
 import openai
 
-from .rate_limit import LimiterClient
 from .response_cache import ResponseCache, cache_key
 from .retry import RetryPolicy, call_with_retries
+from .shared_limits import SharedLimitsClient
 from .specs import EndpointSpec
-from .usage import Usage
+from .usage import Price, Usage
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ class Completer:
     settings: dict[str, Any]  # generation settings sent with every request
     policy: RetryPolicy
     cache: ResponseCache | None = None
-    limiter: LimiterClient | None = None
+    limiter: SharedLimitsClient | None = None
+    rate_limited: bool = False  # ask the limiter for a slot before each request
+    budgeted: bool = False  # tell the limiter each request and its cost
+    price: Price | None = None  # of this model, for the cost told to the limiter
     rubric_version: str | None = None  # part of a judge's cache key
     calls: int = 0  # requests actually sent, retries included
 
@@ -64,15 +67,22 @@ class Completer:
 
         async def once() -> tuple[str, Usage]:
             self.calls += 1
-            # The client's generic POST, not the typed chat.completions.create: the body is
-            # already in wire form, and the typed call spent a third of its CPU re-walking
-            # it and building response models we read one string from (benchmarks/).
-            response = await self.client.post(
-                "/chat/completions", body=body, cast_to=httpx.Response
-            )
-            return reply_text(response)
+            usage = None
+            try:
+                # The client's generic POST, not the typed chat.completions.create: the body
+                # is already in wire form, and the typed call spent a third of its CPU
+                # re-walking it and building response models we read one string from.
+                response = await self.client.post(
+                    "/chat/completions", body=body, cast_to=httpx.Response
+                )
+                text, usage = reply_text(response)
+                return text, usage
+            finally:
+                if self.budgeted and self.limiter is not None:
+                    cost = self.price.cost(usage) if self.price and usage else 0.0
+                    self.limiter.spend(1, cost)
 
-        if self.limiter is None:
+        if self.limiter is None or not self.rate_limited:
             return await call_with_retries(once, self.spec, self.policy, self._rng)
 
         async def limited() -> tuple[str, Usage]:

@@ -25,9 +25,9 @@ import pytest
 from ..corpus.schema import CorpusError
 from ..endpoints.errors import EndpointError
 from ..endpoints.probe import probe_endpoints
-from ..endpoints.rate_limit import LimiterService
 from ..endpoints.response_cache import ResponseCache
 from ..endpoints.servers.session import SessionServers
+from ..endpoints.shared_limits import SharedLimits, Stop
 from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
@@ -52,7 +52,7 @@ class ControllerSession:
         self.settings = context.settings
         self.local_worker = local_worker  # the in-process runner of -n 0, if any
         self.servers = SessionServers()
-        self.limiter: LimiterService | None = None
+        self.limiter: SharedLimits | None = None
         self.worker_calls: dict[str, int] = {}  # requests sent, per xdist worker
         self.signals = StopSignals()
         self.results: dict[str, ConversationResult] = {}
@@ -88,8 +88,8 @@ class ControllerSession:
         self._start_servers()
         self._check_endpoints()
         self._prepare_cache()
-        if self.settings.limits:  # one limiter for the whole run, whatever -n is
-            self.limiter = LimiterService(self.settings.limits)
+        if self.settings.shares_limits:  # one service for the whole run, whatever -n is
+            self.limiter = SharedLimits(self.settings.limits, self.settings.budget)
         if self.local_worker is not None:
             self.local_worker.connect(self.handoff())
 
@@ -228,14 +228,18 @@ class ControllerSession:
             return
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             self._drain_pending_reports()
-        if not self.results and exitstatus in _ABORTED:
+        ended_early = self.limiter.stopped if self.limiter is not None else None
+        if not self.results and exitstatus in _ABORTED and ended_early is None:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
-        self.report = self._build_report(exitstatus)
+        self.report = self._build_report(exitstatus, ended_early)
         if self.settings.report is not None:
             self._write_report(self.report, self.settings.report)
         decision = self.report.release_decision
         blocked = decision is not None and not decision.passed
-        if blocked and session.exitstatus == pytest.ExitCode.OK:
+        if ended_early is not None:
+            # The run stopped itself (pytest calls that interrupted): its decision decides.
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED if blocked else pytest.ExitCode.OK
+        elif blocked and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
 
     def _write_report(self, report: Report, path: Path) -> None:
@@ -252,7 +256,7 @@ class ControllerSession:
         except ReportError as exc:
             self.report_path, self.report_problem = None, str(exc)
 
-    def _build_report(self, exitstatus: int) -> Report:
+    def _build_report(self, exitstatus: int, ended_early: Stop | None) -> Report:
         from ..analysis.release_decision import Baseline, decide_release
         from ..analysis.summary import summarize
         from ..report.model import new_report
@@ -273,8 +277,9 @@ class ControllerSession:
             results,
             expected=self.expected,
             calls=sum(self.worker_calls.values()),
-            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED and ended_early is None,
             stopped_by=self.signals.received,
+            ended_early=ended_early,
         )
         decision = decide_release(
             results,

@@ -119,6 +119,18 @@ OPTIONS: tuple[Option, ...] = (
         "rpm", "requests per minute to the target, shared by all workers", type=float, metavar="N"
     ),
     Option(
+        "max-calls",
+        "budget: once the run has sent N requests, no new conversation starts",
+        type=int,
+        metavar="N",
+    ),
+    Option(
+        "max-cost",
+        "budget: once the run has cost this much (by --jmed-price), no new conversation starts",
+        type=float,
+        metavar="AMOUNT",
+    ),
+    Option(
         "max-in-flight",
         "requests in flight to the target, shared by all workers",
         type=int,

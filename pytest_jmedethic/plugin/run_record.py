@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from ..corpus.schema import CorpusError
+from ..endpoints.shared_limits import Stop
 from ..report.model import (
     DatasetRecord,
+    EarlyEnd,
     JudgeSettingsRecord,
     RunFacts,
     RunMetadata,
@@ -77,6 +79,7 @@ def run_facts(
     calls: int,
     interrupted: bool,
     stopped_by: str | None,
+    ended_early: Stop | None = None,
 ) -> RunFacts:
     """``expected``: the conversations of the items that were to run (None: all selected)."""
     try:
@@ -86,10 +89,14 @@ def run_facts(
     if expected is not None:  # deselected with -k/-m: not run by choice, not missing
         selected = [cid for cid in selected if cid in expected]
     have = {r.id for r in results}
+    without = [cid for cid in selected if cid not in have]
     cache = context.settings.cache_path
     return RunFacts(
         interrupted=interrupted,
-        missing=[cid for cid in selected if cid not in have],
+        missing=[] if ended_early else without,
+        ended_early=EarlyEnd(kind=ended_early.kind, reason=ended_early.reason, not_run=without)
+        if ended_early
+        else None,
         calls_sent=calls,
         **asdict(CacheUse.of(results)),
         cache=str(cache) if cache else None,

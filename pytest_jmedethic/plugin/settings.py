@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.costs import Price
 from ..analysis.decision_settings import DecisionSettings
 from ..corpus.selection import Selection
-from ..endpoints.rate_limit import Limit
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions
+from ..endpoints.shared_limits import Budget, Limit
 from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env, target_key_env
+from ..endpoints.usage import Price
 from ..judging.bands import Bands
 from ..judging.judge import JudgeSettings
 from ..judging.thresholds import Thresholds
@@ -47,6 +47,7 @@ class Settings:
     timeout: float
     retry: RetryPolicy
     limits: dict[str, Limit]
+    budget: Budget
     cache_path: Path | None
     probe: bool  # one chat completion per endpoint before the run
     prices: dict[str, Price]  # per million tokens, by model
@@ -70,7 +71,7 @@ class Settings:
         target, judges, local_judges = _endpoints(values)
         _check_numbers(values)
         selection = _selection(values)
-        return cls(
+        settings = cls(
             target=target,
             judges=judges,
             corpus_sources=tuple(values["conversations"]) or ("builtin",),
@@ -88,6 +89,7 @@ class Settings:
             timeout=values["timeout"],
             retry=RetryPolicy(attempts=values["retries"] + 1, max_wait=values["retry-budget"]),
             limits=_limits(values),
+            budget=_budget(values),
             cache_path=None if values["no-cache"] else rootpath / values["cache"],
             probe=not values["no-probe"],
             prices=_prices(values["price"]),
@@ -107,11 +109,18 @@ class Settings:
             snapshot_dir=rootpath / values["snapshot-dir"],
             snapshot_text=values["snapshot-text"],
         )
+        _check_prices_cover(settings)
+        return settings
 
     @property
     def active(self) -> bool:
         """Whether the built-in benchmark items are collected."""
         return self.target is not None or self.collect
+
+    @property
+    def shares_limits(self) -> bool:
+        """Whether every process must talk to one service of shared limits."""
+        return bool(self.limits) or self.budget.active
 
     def run_config(self, limiter_address: str | None = None) -> RunConfig:
         if self.target is None:
@@ -127,6 +136,9 @@ class Settings:
             retry=self.retry,
             cache_path=self.cache_path,
             limiter_address=limiter_address,
+            rate_limited=frozenset(self.limits),
+            budgeted=self.budget.active,
+            prices=self.prices,
         )
 
     def endpoints(self) -> list[EndpointSpec]:
@@ -269,6 +281,24 @@ def _prices(texts: list[str]) -> dict[str, Price]:
             raise SettingsError(str(exc), "price") from None
         prices[model] = price
     return prices
+
+
+def _budget(values: Mapping[str, Any]) -> Budget:
+    _at_least("max-calls", values["max-calls"])
+    if values["max-cost"] is not None and values["max-cost"] <= 0:
+        raise SettingsError(f"must be more than 0, got {values['max-cost']:g}", "max-cost")
+    return Budget(max_calls=values["max-calls"], max_cost=values["max-cost"])
+
+
+def _check_prices_cover(settings: Settings) -> None:
+    """A cost budget counts only priced calls: every model must have its price."""
+    if settings.budget.max_cost is None:
+        return
+    unpriced = sorted({s.model for s in settings.endpoints()} - set(settings.prices))
+    if unpriced:
+        raise SettingsError(
+            f"needs a --jmed-price for every model; none for {', '.join(unpriced)}", "max-cost"
+        )
 
 
 def _limits(values: Mapping[str, Any]) -> dict[str, Limit]:

@@ -17,7 +17,7 @@ import pytest
 from ..corpus.schema import Conversation
 from ..endpoints.retry import FatalEndpointError
 from ..endpoints.servers.session import SessionServers
-from ..run.engine import Engine
+from ..run.engine import Engine, RunStopped
 from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import NO_TARGET, PluginContext
@@ -111,6 +111,10 @@ class WorkerSession:
                 engine.submit(queued)
         try:
             result = engine.take(conversation)
+        except RunStopped as exc:
+            # The run is ending by design; this process runs no further item.
+            item.session.shouldstop = f"jmedethic: {exc}"
+            pytest.skip(f"not run: {exc}")
         except FatalEndpointError as exc:
             # Will not heal: stop the session (every worker) with this one message.
             item.session.shouldstop = f"jmedethic: {exc}"

@@ -50,7 +50,8 @@ def _headline(decision: ReleaseDecision | None) -> str:
         return "no release gate was set"
     if decision.passed:
         return "release allowed"
-    return f"release BLOCKED: {'; '.join(why_it_failed(decision))}"
+    why = "; ".join(why_it_failed(decision))
+    return f"release BLOCKED: {'inconclusive: ' if decision.outcome == 'inconclusive' else ''}{why}"
 
 
 def render_markdown(report: Report) -> str:

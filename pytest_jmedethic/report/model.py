@@ -19,10 +19,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
-from ..analysis.costs import Price, TokenUse, token_use
+from ..analysis.costs import TokenUse, token_use
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.summary import Summary, summarize
 from ..endpoints.specs import PublicEndpoint
+from ..endpoints.usage import Price
 from ..judging.rubric import RUBRIC_VERSION
 from ..run.results import ConversationResult
 
@@ -139,6 +140,14 @@ class RunMetadata(Record):
         return None
 
 
+class EarlyEnd(Record):
+    """A run that stopped itself: its budget was reached, or its release decision settled."""
+
+    kind: Literal["budget", "decision"]
+    reason: str
+    not_run: list[str]  # selected conversations not started
+
+
 class RunFacts(Record):
     """What happened to the run, beside the scores: missing results, calls, cache use."""
 
@@ -151,6 +160,7 @@ class RunFacts(Record):
     verdicts_live: int
     cache: str | None
     stopped_by: str | None = None  # the signal that interrupted the run (SIGTERM, SIGHUP)
+    ended_early: EarlyEnd | None = None
 
     @property
     def incomplete(self) -> str | None:
@@ -160,6 +170,9 @@ class RunFacts(Record):
             return f"the run was interrupted{by}: {len(self.missing)} conversations have no result"
         if self.missing:
             return f"{len(self.missing)} selected conversations have no result"
+        if self.ended_early is not None and self.ended_early.kind == "budget":
+            not_run = len(self.ended_early.not_run)
+            return f"the run was cut short: {self.ended_early.reason}; {not_run} not run"
         return None
 
 

@@ -163,9 +163,11 @@ def render_decision(decision: ReleaseDecision) -> list[str]:
 
 
 def decision_line(decision: ReleaseDecision) -> str:
-    """PASSED or FAILED, and why, in one line."""
+    """PASSED, FAILED or INCONCLUSIVE, and why, in one line."""
     reasons = why_it_failed(decision)
-    return f"FAILED ({'; '.join(reasons)})" if reasons else "PASSED (every gate holds)"
+    if not reasons:
+        return "PASSED (every gate holds)"
+    return f"{decision.outcome.upper()} ({'; '.join(reasons)})"
 
 
 def why_it_failed(decision: ReleaseDecision) -> list[str]:
@@ -203,6 +205,11 @@ def render_run(run: RunFacts) -> list[str]:
         f"{run.verdicts_cached + run.verdicts_live} verdicts"
         + (f" ({run.cache})" if run.cache else " (cache off)")
     ]
+    if run.ended_early is not None:
+        lines.append(
+            f"Ended early: {run.ended_early.reason}; {len(run.ended_early.not_run)} selected "
+            "conversations were not run"
+        )
     if run.missing:
         shown = ", ".join(run.missing[:5]) + (" ..." if len(run.missing) > 5 else "")
         why = (

@@ -1,5 +1,6 @@
 """How a run talks to its endpoints: the target's and the judges' settings, concurrency,
-timeouts, retries, the response cache and the shared rate limiter."""
+timeouts, retries, the response cache, and the limits shared by every process (rate,
+budget, stop)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.specs import EndpointSpec
+from ..endpoints.usage import Price
 from ..judging.judge import JudgeSettings
 from ..judging.thresholds import Thresholds
 
@@ -31,3 +33,6 @@ class RunConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cache_path: Path | None = None
     limiter_address: str | None = None
+    rate_limited: frozenset[str] = frozenset()  # roles ("target", "judge") with a rate limit
+    budgeted: bool = False  # tell the shared limits each request and its cost
+    prices: dict[str, Price] = field(default_factory=dict)  # by model

@@ -1,5 +1,5 @@
 """One process's connections for a run: the target's completer and the judge panel, sharing one
-response cache and one connection to the rate limiter."""
+response cache and one connection to the limits shared by every process."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from ..endpoints.clients import async_client
 from ..endpoints.completer import Completer
-from ..endpoints.rate_limit import LimiterClient
 from ..endpoints.response_cache import ResponseCache
+from ..endpoints.shared_limits import SharedLimitsClient
 from ..endpoints.specs import EndpointSpec
 from ..judging.judge import Judge
 from ..judging.panel import JudgePanel
@@ -23,13 +23,13 @@ class Connections:
     judges: list[Completer]
     panel: JudgePanel
     cache: ResponseCache | None
-    limiter: LimiterClient | None
+    limiter: SharedLimitsClient | None
 
     @classmethod
     def for_config(cls, config: RunConfig) -> Connections:
         """Open the clients; call from the event loop that will use them."""
         cache = ResponseCache(config.cache_path) if config.cache_path else None
-        limiter = LimiterClient(config.limiter_address) if config.limiter_address else None
+        limiter = SharedLimitsClient(config.limiter_address) if config.limiter_address else None
 
         def completer(role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
             return Completer(
@@ -40,6 +40,9 @@ class Connections:
                 policy=config.retry,
                 cache=cache,
                 limiter=limiter,
+                rate_limited=role in config.rate_limited,
+                budgeted=config.budgeted,
+                price=config.prices.get(spec.model),
                 rubric_version=RUBRIC_VERSION if role == "judge" else None,
             )
 
@@ -64,6 +67,13 @@ class Connections:
             cache=cache,
             limiter=limiter,
         )
+
+    @property
+    def stopped(self) -> str | None:
+        """Why no new conversation may start (a budget reached, a decision settled)."""
+        if self.limiter is None or self.limiter.stopped is None:
+            return None
+        return self.limiter.stopped.reason
 
     @property
     def calls(self) -> int:

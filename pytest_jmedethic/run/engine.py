@@ -24,6 +24,10 @@ from .conversation import drive
 from .results import ConversationResult
 
 
+class RunStopped(Exception):
+    """The conversation was not started: the run is ending (a budget, a settled decision)."""
+
+
 class Engine:
     """Runs conversations concurrently on a private event loop in a daemon thread.
 
@@ -56,7 +60,10 @@ class Engine:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     async def _open(self) -> Connections:
-        return Connections.for_config(self.config)
+        connections = Connections.for_config(self.config)
+        if connections.limiter is not None:
+            await connections.limiter.connect()  # to hear of a stop before anything starts
+        return connections
 
     async def _make_semaphore(self) -> asyncio.Semaphore:
         return asyncio.Semaphore(self.config.concurrency)
@@ -65,6 +72,8 @@ class Engine:
         async with self._slots:
             if self.fatal is not None:  # no new work once an endpoint has failed for good
                 raise FatalEndpointError(self.fatal)
+            if (stopped := self._connections.stopped) is not None:
+                raise RunStopped(stopped)
             try:
                 guideline = self.catalogue.guidelines[conversation.guideline_id]
                 return await drive(conversation, guideline, self._connections, self.config)

@@ -61,7 +61,7 @@ def test_an_incomplete_run_never_passes(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "Release decision: FAILED" in out and "2 selected conversations have no result" in out
     assert markdown.read_text("utf-8").startswith(
-        "## jmedethic: release BLOCKED: 2 selected conversations have no result\n"
+        "## jmedethic: release BLOCKED: inconclusive: 2 selected conversations have no result\n"
     )
 
 

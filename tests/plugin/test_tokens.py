@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import synthetic_conversations, write_jsonl
-from pytest_jmedethic.analysis.costs import Price
 from pytest_jmedethic.corpus.catalogue import load_catalogue
-from pytest_jmedethic.endpoints.usage import Usage
+from pytest_jmedethic.endpoints.usage import Price, Usage
 from pytest_jmedethic.judging.prompts import build_judge_messages
 from pytest_jmedethic.plugin.options import SettingsError, defaults
 from pytest_jmedethic.plugin.settings import Settings

@@ -51,7 +51,8 @@ def test_a_version_1_report_loads_with_every_number_it_held(path: Path) -> None:
     assert dumped["metadata"] == metadata
     assert dumped["summary"] == raw["summary"]
     assert without_usage(dumped["conversations"]) == raw["conversations"]
-    assert dumped["run"] == ({"stopped_by": None, **raw["run"]} if raw.get("run") else None)
+    fresh = {"stopped_by": None, "ended_early": None}
+    assert dumped["run"] == ({**fresh, **raw["run"]} if raw.get("run") else None)
     decision, old = dumped["release_decision"], raw["verdict"]
     assert decision["settings"] == old["settings"] and decision["gates"] == old["gates"]
     assert decision["passed"] == old["passed"]
