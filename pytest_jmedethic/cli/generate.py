@@ -24,6 +24,13 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--concurrency", type=int, default=4, help="calls in flight (default: 4)")
     parser.add_argument("--temperature", type=float, default=0.9, help="(default: 0.9)")
+    parser.add_argument(
+        "--progress",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds between progress lines on stderr; 0 for none (default: 10)",
+    )
     parser.add_argument("--output", "-o", type=Path, required=True, help="JSON Lines file to write")
     parser.set_defaults(handler=run)
 
@@ -35,8 +42,9 @@ def _ids(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     # Imported here: the openai client is not needed by the other subcommands.
     from ..corpus.catalogue import load_catalogue
-    from ..corpus.generation import GenerationCounts, generate, outcome_lines, plan
+    from ..corpus.generation import GenerationCounts, Outcome, generate, outcome_lines, plan
     from ..endpoints.specs import EndpointSpec, SpecError
+    from ..report.progress import Progress
 
     catalogue = load_catalogue()
     guidelines, strategies = _ids(args.guideline), _ids(args.strategy)
@@ -51,6 +59,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"jmedethic generate: --attacker: {exc}", file=sys.stderr)
         return 2
     jobs = plan(guidelines, strategies, args.count, args.turns, args.start)
+    progress = Progress(
+        total=len(jobs),
+        write=lambda line: print(line, file=sys.stderr, flush=True),
+        interval=args.progress,
+        what="conversation pairs",
+        tokens=None,
+    )
+
+    def done(outcome: Outcome) -> None:
+        progress.done += 1
+        progress.calls += outcome.attempts
+        progress.tick()
+
     outcomes = asyncio.run(
         generate(
             spec,
@@ -59,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             attempts=args.attempts,
             concurrency=args.concurrency,
             temperature=args.temperature,
+            on_done=done,
         )
     )
     with args.output.open("w", encoding="utf-8") as stream:

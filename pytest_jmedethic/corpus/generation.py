@@ -10,7 +10,7 @@ written.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import openai
@@ -191,13 +191,20 @@ async def generate(
     temperature: float = 0.9,
     timeout: float = 120.0,
     prefix: str = "g",
+    on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
+    """``on_done`` hears of each job as it ends (a progress line, say)."""
     client = async_client(spec, timeout=timeout, max_retries=2)
     slots = asyncio.Semaphore(concurrency)
 
     async def bounded(job: Job) -> Outcome:
         async with slots:
-            return await _generate_one(client, spec, catalogue, job, attempts, temperature, prefix)
+            outcome = await _generate_one(
+                client, spec, catalogue, job, attempts, temperature, prefix
+            )
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
 
     try:
         return list(await asyncio.gather(*(bounded(job) for job in jobs)))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 import queue
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +30,19 @@ from ..endpoints.shared_limits import SharedLimits, Stop
 from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
+from .live_progress import LiveProgress
+from .outputs import check_outputs, report_location, write_report_file
 from .scheduling import make_scheduler
 from .stop_signals import StopSignals
 from .worker import WorkerSession, conversation_of
-from .xdist_messages import CALLS_ATTRIBUTE, CALLS_KEY, RESULT_ATTRIBUTE, Handoff
+from .xdist_messages import (
+    CALLS_ATTRIBUTE,
+    CALLS_KEY,
+    RESULT_ATTRIBUTE,
+    Handoff,
+    conversation_ids,
+    worker_count,
+)
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -59,6 +67,7 @@ class ControllerSession:
         self.expected: set[str] | None = None  # conversation ids of the items that will run
         self.report: Report | None = None  # once built, at the end
         self.baseline: Report | None = None  # the earlier run compared with, when given
+        self.progress: LiveProgress | None = None  # the live line, on long runs
         self.report_path: Path | None = None  # where the report was written
         self.report_problem: str | None = None  # why not where it was asked for
         if context.will_run:
@@ -84,7 +93,7 @@ class ControllerSession:
         if not self.context.will_run:
             return
         self.signals.install()
-        self._check_outputs()
+        check_outputs(self.settings, self.context.config)
         self._start_servers()
         self._check_endpoints()
         self._prepare_cache()
@@ -92,19 +101,11 @@ class ControllerSession:
             self.limiter = SharedLimits(self.settings.limits, self.settings.budget)
         if self.local_worker is not None:
             self.local_worker.connect(self.handoff())
-
-    def _check_outputs(self) -> None:
-        """Every file the run will write, checked before any call is sent: a typo in a path
-        must not cost a whole run."""
-        from ..report.json_file import write_problem
-
-        outputs = [("--jmed-report", self.settings.report)]
-        xmlpath = getattr(self.context.config.option, "xmlpath", None)
-        outputs.append(("--junitxml", Path(xmlpath).absolute() if xmlpath else None))
-        for flag, path in outputs:
-            problem = write_problem(path) if path is not None else None
-            if problem is not None:
-                raise pytest.UsageError(f"jmedethic: {flag}: cannot write {path}: {problem}")
+        try:
+            total = len(self.context.corpus().selected)
+        except CorpusError:
+            total = 0
+        self.progress = LiveProgress.start(self.context.config, self.settings, total)
 
     def _start_servers(self) -> None:
         try:
@@ -199,12 +200,21 @@ class ControllerSession:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if self.local_worker is not None:  # this process collected the items it will run
             found = (conversation_of(item) for item in session.items)
-            self.expected = {c.id for c in found if c is not None}
+            self._expect({c.id for c in found if c is not None})
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         if self.expected is None:  # every worker collects the same items
-            self.expected = conversation_ids(ids, self.context)
+            try:
+                selected = {c.id for c in self.context.corpus().selected}
+            except CorpusError:
+                selected = set()
+            self._expect(conversation_ids(ids, selected))
+
+    def _expect(self, conversations: set[str]) -> None:
+        self.expected = conversations
+        if self.progress is not None:
+            self.progress.expect(len(conversations))
 
     # --- during the run ---------------------------------------------------------------
     @pytest.hookimpl
@@ -216,6 +226,8 @@ class ControllerSession:
         calls = getattr(report, CALLS_ATTRIBUTE, None)
         if calls is not None:
             self._count_calls(getattr(report, "worker_id", "local"), int(calls))
+        if payload is not None and self.progress is not None:
+            self.progress.advance(result, len(self.results), sum(self.worker_calls.values()))
 
     # --- after the run ----------------------------------------------------------------
     # Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
@@ -233,7 +245,7 @@ class ControllerSession:
             return  # nothing ran (e.g. a collection error): an empty summary would only distract
         self.report = self._build_report(exitstatus, ended_early)
         if self.settings.report is not None:
-            self._write_report(self.report, self.settings.report)
+            self.report_path, self.report_problem = write_report_file(self.report, self.settings)
         decision = self.report.release_decision
         blocked = decision is not None and not decision.passed
         if ended_early is not None:
@@ -242,20 +254,6 @@ class ControllerSession:
         elif blocked and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
 
-    def _write_report(self, report: Report, path: Path) -> None:
-        """Write it, or, if the path fails now, beside the cache (or in the temporary folder)."""
-        from ..report.json_file import ReportError, write_report_or_fallback
-
-        cache = self.settings.cache_path
-        fallbacks = [cache.parent] if cache is not None else []
-        fallbacks.append(Path(tempfile.gettempdir()))
-        try:
-            self.report_path, self.report_problem = write_report_or_fallback(
-                report, path, fallbacks
-            )
-        except ReportError as exc:
-            self.report_path, self.report_problem = None, str(exc)
-
     def _build_report(self, exitstatus: int, ended_early: Stop | None) -> Report:
         from ..analysis.release_decision import Baseline, decide_release
         from ..analysis.summary import summarize
@@ -263,7 +261,13 @@ class ControllerSession:
         from .run_record import run_facts, run_metadata
 
         results = list(self.results.values())
-        metadata = run_metadata(self.context, self.settings, _worker_count(self.context))
+        metadata = run_metadata(
+            self.context,
+            self.settings,
+            worker_count(getattr(self.context.config.option, "tx", None) or [])
+            if self.context.distributes
+            else 0,
+        )
         baseline = None
         if self.baseline is not None:
             baseline = Baseline(
@@ -311,18 +315,9 @@ class ControllerSession:
             reporter.write_line(line)
         for line in render_decision(report.release_decision) if report.release_decision else []:
             reporter.write_line(line, red=line.startswith(("  FAIL", "Release decision: FAILED")))
-        if self.settings.report is None:
-            return
-        if self.report_problem is None:
-            reporter.write_line(f"JSON report: {self.report_path}")
-        elif self.report_path is not None:
-            reporter.write_line(
-                f"JSON report: could not write {self.settings.report} ({self.report_problem}); "
-                f"the report is in {self.report_path}",
-                red=True,
-            )
-        else:
-            reporter.write_line(f"JSON report: NOT WRITTEN: {self.report_problem}", red=True)
+        if self.settings.report is not None:
+            line = report_location(self.settings, self.report_path, self.report_problem)
+            reporter.write_line(line, red=self.report_problem is not None)
 
     @pytest.hookimpl
     def pytest_unconfigure(self) -> None:
@@ -332,29 +327,3 @@ class ControllerSession:
             self.limiter.close()
         self.servers.stop()
         gc_freeze.thaw()  # the process may go on (pytester, an embedding tool)
-
-
-def _worker_count(context: PluginContext) -> int:
-    """xdist workers (``-n N`` or ``--tx``); 0 when this process ran the items itself."""
-    tx = getattr(context.config.option, "tx", None) or []
-    return 0 if not context.distributes else sum(_processes(spec) for spec in tx)
-
-
-def _processes(tx: str) -> int:
-    count, star, _ = tx.partition("*")
-    return int(count) if star and count.isdigit() else 1
-
-
-def conversation_ids(nodeids: list[str], context: PluginContext) -> set[str]:
-    """The selected conversations that collected items (node ids) run: ``name[ID]``."""
-    try:
-        selected = {c.id for c in context.corpus().selected}
-    except CorpusError:
-        return set()
-    found = set()
-    for nodeid in nodeids:
-        if nodeid.endswith("]") and "[" in nodeid:
-            parameter = nodeid[nodeid.rindex("[") + 1 : -1]
-            if parameter in selected:
-                found.add(parameter)
-    return found

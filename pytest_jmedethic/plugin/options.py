@@ -166,6 +166,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
     Option(
+        "progress",
+        "seconds between progress lines on long runs (0: none)",
+        default=10.0,
+        type=float,
+        metavar="S",
+    ),
+    Option(
         "price",
         "price of a model per million tokens, for the cost estimate (repeatable)",
         multiple=True,

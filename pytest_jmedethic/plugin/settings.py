@@ -52,6 +52,7 @@ class Settings:
     probe: bool  # one chat completion per endpoint before the run
     prices: dict[str, Price]  # per million tokens, by model
     report: Path | None
+    progress: float  # seconds between progress lines; 0 for none
     servers: ServerOptions
     collect: bool
     decision: DecisionSettings
@@ -94,6 +95,7 @@ class Settings:
             probe=not values["no-probe"],
             prices=_prices(values["price"]),
             report=_under(root, values["report"]),
+            progress=values["progress"],
             servers=ServerOptions(
                 sim_latency=values["sim-latency"],
                 sim_judge_noise=values["sim-judge-noise"],

@@ -8,7 +8,7 @@ the conversation's result, as a plain dict, and the worker's requests so far.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,3 +35,23 @@ class Handoff:
             servers=dict(workerinput.get(SERVERS_KEY) or {}),
             limiter_address=workerinput.get(LIMITER_KEY),
         )
+
+
+def worker_count(tx: Sequence[str]) -> int:
+    """How many xdist workers the ``--tx`` specs (``-n N`` makes N of ``popen``) start."""
+    total = 0
+    for spec in tx:
+        count, star, _ = spec.partition("*")
+        total += int(count) if star and count.isdigit() else 1
+    return total
+
+
+def conversation_ids(nodeids: Sequence[str], selected: set[str]) -> set[str]:
+    """The selected conversations that the collected items (node ids ``name[ID]``) run."""
+    found = set()
+    for nodeid in nodeids:
+        if nodeid.endswith("]") and "[" in nodeid:
+            parameter = nodeid[nodeid.rindex("[") + 1 : -1]
+            if parameter in selected:
+                found.add(parameter)
+    return found

@@ -59,7 +59,9 @@ def test_an_incomplete_run_never_passes(tmp_path, capsys) -> None:
     markdown = tmp_path / "summary.md"
     assert main(["report", str(path), "--markdown", str(markdown)]) == 1
     out = capsys.readouterr().out
-    assert "Release decision: FAILED" in out and "2 selected conversations have no result" in out
+    assert (
+        "Release decision: INCONCLUSIVE" in out and "2 selected conversations have no result" in out
+    )
     assert markdown.read_text("utf-8").startswith(
         "## jmedethic: release BLOCKED: inconclusive: 2 selected conversations have no result\n"
     )

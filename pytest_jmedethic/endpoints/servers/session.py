@@ -69,7 +69,7 @@ class SessionServers:
     def _start_simulator(self, options: ServerOptions) -> str:
         from .simulator import start_simulator
 
-        flags = ["--latency", repr(options.sim_latency)]
+        flags = ["--port", "0", "--latency", repr(options.sim_latency)]  # 0: any free port
         flags += ["--judge-noise", repr(options.sim_judge_noise), "--seed", str(options.sim_seed)]
         return self._stack.enter_context(start_simulator(flags)).url
 

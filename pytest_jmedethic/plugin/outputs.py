@@ -1,0 +1,54 @@
+"""The files a run writes: checked before any call is sent, and the report written at the
+end, beside the cache if its own path fails by then."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+
+def check_outputs(settings: Settings, config: Any) -> None:
+    """A typo in a path must not cost a whole run: exit 4 with one message instead."""
+    from ..report.json_file import write_problem
+
+    xmlpath = getattr(config.option, "xmlpath", None)
+    outputs = [
+        ("--jmed-report", settings.report),
+        ("--junitxml", Path(xmlpath).absolute() if xmlpath else None),
+    ]
+    for flag, path in outputs:
+        problem = write_problem(path) if path is not None else None
+        if problem is not None:
+            raise pytest.UsageError(f"jmedethic: {flag}: cannot write {path}: {problem}")
+
+
+def write_report_file(report: Report, settings: Settings) -> tuple[Path | None, str | None]:
+    """Where the report went, and why not to its own path (None when it did)."""
+    from ..report.json_file import ReportError, write_report_or_fallback
+
+    assert settings.report is not None
+    fallbacks = [settings.cache_path.parent] if settings.cache_path is not None else []
+    fallbacks.append(Path(tempfile.gettempdir()))
+    try:
+        return write_report_or_fallback(report, settings.report, fallbacks)
+    except ReportError as exc:
+        return None, str(exc)
+
+
+def report_location(settings: Settings, path: Path | None, problem: str | None) -> str:
+    """The summary's last line: where the JSON report is."""
+    if problem is None:
+        return f"JSON report: {path}"
+    if path is not None:
+        return (
+            f"JSON report: could not write {settings.report} ({problem}); the report is in {path}"
+        )
+    return f"JSON report: NOT WRITTEN: {problem}"
