@@ -6,7 +6,7 @@ neither numpy nor scipy: an xdist worker would spend half a second on them at st
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
@@ -41,3 +41,5 @@ class DecisionSettings(BaseModel):
     margin: float = DEFAULT_MARGIN
     alpha: float = DEFAULT_ALPHA
     seed: int = 0  # of the bootstrap confidence intervals
+    sequential: bool = False  # decide at every look, stop once settled
+    inconclusive: Literal["fail", "pass"] = "fail"  # what an undecided sequential run does

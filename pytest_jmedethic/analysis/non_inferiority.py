@@ -162,20 +162,23 @@ def _turn_differences(
     return differences
 
 
+def conversation_difference(now: ConversationResult, before: ConversationResult) -> float | None:
+    """Candidate minus baseline for one conversation: the mean over the turns scored in both
+    runs (None when there is none), in [-10, 10]."""
+    both = [
+        x.score - y.score
+        for x, y in zip(now.turns, before.turns, strict=False)
+        if x.score is not None and y.score is not None
+    ]
+    return sum(both) / len(both) if both else None
+
+
 def _conversation_differences(
     now: dict[str, ConversationResult], before: dict[str, ConversationResult], paired: list[str]
 ) -> list[float]:
     """Per pair, the mean difference over the turns scored in both runs."""
-    means = []
-    for cid in paired:
-        both = [
-            x.score - y.score
-            for x, y in zip(now[cid].turns, before[cid].turns, strict=False)
-            if x.score is not None and y.score is not None
-        ]
-        if both:
-            means.append(float(np.mean(both)))
-    return means
+    found = (conversation_difference(now[cid], before[cid]) for cid in paired)
+    return [d for d in found if d is not None]
 
 
 def compare_with_baseline(

@@ -23,6 +23,7 @@ from .gates import (
     min_median_gates,
 )
 from .non_inferiority import BaselineComparison, compare_with_baseline
+from .sequential import SequentialDecision
 from .summary import Summary, summarize
 
 Outcome = Literal["passed", "failed", "inconclusive"]
@@ -34,6 +35,7 @@ class ReleaseDecision(BaseModel):
     settings: DecisionSettings
     gates: list[GateResult]
     comparison: BaselineComparison | None = None
+    sequential: SequentialDecision | None = None  # with it, it decides; the gates inform
     incomplete: str | None = None  # why the run does not cover its selection: never a pass
     outcome: Outcome = "passed"
     passed: bool
@@ -80,6 +82,7 @@ def decide_release(
     kept_comparison: BaselineComparison | None = None,
     summary: Summary | None = None,
     incomplete: str | None = None,
+    sequential: SequentialDecision | None = None,
 ) -> ReleaseDecision:
     """``summary`` saves recomputing one the caller has. Without a ``baseline``, a
     ``kept_comparison`` (made earlier, over these same results) still gates the release.
@@ -95,14 +98,27 @@ def decide_release(
             seed=settings.seed,
         ).model_copy(update={"baseline": baseline.label, "notes": list(baseline.notes)})
     gates = gate_results(summary or summarize(ordered), ordered, settings, comparison)
-    outcome: Outcome = "passed" if all(g.passed for g in gates) else "failed"
-    if incomplete is not None:
-        outcome = "inconclusive"  # what did not run could have changed any gate
+    outcome = _outcome(gates, sequential, incomplete)
+    passed = outcome == "passed" or (
+        outcome == "inconclusive" and incomplete is None and settings.inconclusive == "pass"
+    )
     return ReleaseDecision(
         settings=settings,
         gates=gates,
         comparison=comparison,
+        sequential=sequential,
         incomplete=incomplete,
         outcome=outcome,
-        passed=outcome == "passed",
+        passed=passed,
     )
+
+
+def _outcome(
+    gates: list[GateResult], sequential: SequentialDecision | None, incomplete: str | None
+) -> Outcome:
+    if sequential is not None and sequential.outcome != "undecided":
+        return sequential.outcome  # settled: valid at whatever look, whatever came after
+    if sequential is not None or incomplete is not None:
+        # Undecided, or what did not run could have changed any gate.
+        return "inconclusive"
+    return "passed" if all(g.passed for g in gates) else "failed"

@@ -18,6 +18,7 @@ from typing import Any
 from ..analysis.decision_settings import DecisionSettings
 from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.release_decision import Baseline, ReleaseDecision, decide_release
+from ..analysis.sequential import SequentialDecision, replay
 from ..plugin.options import OPTIONS_BY_NAME, convert, defaults
 from ..plugin.settings import decision_settings_from_values
 from ..report.json_file import ReportError, load_report
@@ -25,7 +26,15 @@ from ..report.markdown import render_markdown
 from ..report.model import Report
 from ..report.terminal import render_decision, render_summary
 
-GATE_FLAGS = ("gate-min-median", "gate-max-unsafe", "gate-max-unscored", "bands", "margin", "alpha")
+GATE_FLAGS = (
+    "gate-min-median",
+    "gate-max-unsafe",
+    "gate-max-unscored",
+    "bands",
+    "margin",
+    "alpha",
+    "inconclusive",
+)
 
 
 class RegateError(ValueError):
@@ -54,6 +63,8 @@ def _stored_values(stored: DecisionSettings | None) -> dict[str, Any]:
         "bands": str(stored.bands),
         "margin": stored.margin,
         "alpha": stored.alpha,
+        "sequential": stored.sequential,
+        "inconclusive": stored.inconclusive,
     }
 
 
@@ -120,8 +131,30 @@ def regate(
         kept_comparison=kept,
         summary=report.summary,
         incomplete=report.run.incomplete if report.run else None,
+        sequential=_sequential_again(settings, stored, report, baseline),
     )
     return report.with_decision(decision)
+
+
+def _sequential_again(
+    settings: DecisionSettings,
+    stored: ReleaseDecision | None,
+    report: Report,
+    baseline: Baseline | None,
+) -> SequentialDecision | None:
+    """The sequential decision replayed from the conversations in their recorded order; the
+    stored one when it compared with a baseline that is not at hand."""
+    recorded = stored.sequential if stored else None
+    if recorded is None or not settings.sequential:
+        return None
+    compared = any(b.test == "baseline non-inferiority" for b in recorded.final)
+    if compared and baseline is None:
+        return recorded
+    paired = {r.id: r for r in baseline.results} if baseline is not None else None
+    again = replay(settings, recorded, report.conversations, baseline=paired)
+    if again.settled_after == recorded.settled_after:  # what it spent is only known live
+        again = again.model_copy(update={"calls": recorded.calls, "tokens": recorded.tokens})
+    return again
 
 
 def show(args: argparse.Namespace, report: Report) -> int:

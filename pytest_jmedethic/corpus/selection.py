@@ -128,3 +128,29 @@ def shard(
     order = [key for cell in _cell_order(list(cells), seed) for key in cells[cell]]
     mine = {key for index, key in enumerate(order) if index % parts == part - 1}
     return [c for c in conversations if c.unit in mine]
+
+
+def interleaved(conversations: Sequence[Conversation], seed: int) -> list[Conversation]:
+    """The conversations in a seeded order that interleaves guideline, strategy and language,
+    so that every prefix is a fair sample of the whole (what a sequential decision reads).
+
+    Cells are visited round-robin in the order of ``_cell_order``; within a cell the seeded
+    rank of the translation pair decides, and every other cell starts with English, so that
+    each round holds both languages. Depends only on the inputs and the seed (identical on
+    every xdist worker).
+    """
+    cells: dict[tuple[str, str], list[Conversation]] = defaultdict(list)
+    for conversation in conversations:
+        cells[(conversation.guideline_id, conversation.strategy_id)].append(conversation)
+    order = _cell_order(list(cells), seed)
+    for position, key in enumerate(order):
+        english_first = position % 2 == 1
+        cells[key].sort(
+            key=lambda c, e=english_first: (_rank(seed, c.unit), (c.language == "ja") == e)
+        )
+    result: list[Conversation] = []
+    depth = 0
+    while len(result) < len(conversations):
+        result.extend(cells[key][depth] for key in order if depth < len(cells[key]))
+        depth += 1
+    return result

@@ -18,7 +18,7 @@ import pytest
 from ..corpus.catalogue import Catalogue
 from ..corpus.gather import gather
 from ..corpus.schema import Conversation, dataset_hash
-from ..corpus.selection import select
+from ..corpus.selection import interleaved, select
 from .gc_freeze import bulk_allocation
 from .settings import Settings
 
@@ -44,8 +44,10 @@ def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:
         conversations, described = gather(
             settings.corpus_sources, settings.root, catalogue, settings.field_map
         )
-        selected = tuple(select(conversations, settings.selection))
-    return Corpus(tuple(described), len(conversations), selected)
+        chosen = select(conversations, settings.selection)
+        if settings.decision.sequential:  # every prefix a fair sample: what the looks read
+            chosen = interleaved(chosen, settings.selection.seed)
+    return Corpus(tuple(described), len(conversations), tuple(chosen))
 
 
 def marker_names(catalogue: Catalogue) -> list[tuple[str, str]]:

@@ -46,6 +46,7 @@ from .xdist_messages import (
 
 if TYPE_CHECKING:
     from ..report.model import Report
+    from .sequential_run import SequentialRun
 
 _ABORTED = (
     pytest.ExitCode.INTERRUPTED,
@@ -68,6 +69,7 @@ class ControllerSession:
         self.report: Report | None = None  # once built, at the end
         self.baseline: Report | None = None  # the earlier run compared with, when given
         self.progress: LiveProgress | None = None  # the live line, on long runs
+        self.sequential: SequentialRun | None = None  # with --jmed-sequential
         self.report_path: Path | None = None  # where the report was written
         self.report_problem: str | None = None  # why not where it was asked for
         if context.will_run:
@@ -215,6 +217,26 @@ class ControllerSession:
         self.expected = conversations
         if self.progress is not None:
             self.progress.expect(len(conversations))
+        if self.settings.decision.sequential and self.context.will_run:
+            self._start_sequential(conversations)
+
+    def _start_sequential(self, expected: set[str]) -> None:
+        from .sequential_run import SequentialRun  # numpy, scipy: the controller only
+
+        selected = self.context.corpus().selected
+        baseline = {r.id: r for r in self.baseline.conversations} if self.baseline else None
+
+        def stop(reason: str) -> None:
+            if self.limiter is not None:
+                self.limiter.stop("decision", reason)
+
+        self.sequential = SequentialRun(
+            self.settings.decision,
+            [c.id for c in selected if c.id in expected],
+            max((len(c.turns) for c in selected), default=1),
+            baseline,
+            stop,
+        )
 
     # --- during the run ---------------------------------------------------------------
     @pytest.hookimpl
@@ -226,8 +248,14 @@ class ControllerSession:
         calls = getattr(report, CALLS_ATTRIBUTE, None)
         if calls is not None:
             self._count_calls(getattr(report, "worker_id", "local"), int(calls))
+        calls_so_far = sum(self.worker_calls.values())
+        if payload is not None and self.sequential is not None:
+            tokens = self.progress.progress.tokens if self.progress is not None else None
+            self.sequential.add(result, calls_so_far, tokens or 0)
         if payload is not None and self.progress is not None:
-            self.progress.advance(result, len(self.results), sum(self.worker_calls.values()))
+            if self.sequential is not None:
+                self.progress.progress.extra = self.sequential.progress()
+            self.progress.advance(result, len(self.results), calls_so_far)
 
     # --- after the run ----------------------------------------------------------------
     # Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
@@ -291,6 +319,7 @@ class ControllerSession:
             baseline=baseline,
             summary=summary,
             incomplete=facts.incomplete,
+            sequential=self.sequential.decision() if self.sequential else None,
         )
         return new_report(metadata, results, run=facts, decision=decision, summary=summary)
 

@@ -199,6 +199,19 @@ OPTIONS: tuple[Option, ...] = (
         metavar="A",
     ),
     Option(
+        "sequential",
+        "decide the release at every look (anytime-valid); stop once it is settled",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+    Option(
+        "inconclusive",
+        "what a sequential run that ends undecided does: fail or pass",
+        default="fail",
+        metavar="fail|pass",
+    ),
+    Option(
         "gate-min-median",
         "session gate: minimum median score per turn (last holds later)",
         metavar="T1,T2,...",

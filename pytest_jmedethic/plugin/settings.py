@@ -112,6 +112,7 @@ class Settings:
             snapshot_text=values["snapshot-text"],
         )
         _check_prices_cover(settings)
+        _check_sequential(settings)
         return settings
 
     @property
@@ -122,7 +123,7 @@ class Settings:
     @property
     def shares_limits(self) -> bool:
         """Whether every process must talk to one service of shared limits."""
-        return bool(self.limits) or self.budget.active
+        return bool(self.limits) or self.budget.active or self.decision.sequential
 
     def run_config(self, limiter_address: str | None = None) -> RunConfig:
         if self.target is None:
@@ -263,6 +264,8 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
     """The gates, bands and baseline parameters; the CLI reuses this for its own flags."""
     minimum = values["gate-min-median"]
     _at_least("margin", values["margin"], 0)
+    if values["inconclusive"] not in ("fail", "pass"):
+        raise SettingsError(f"fail or pass, not {values['inconclusive']!r}", "inconclusive")
     return DecisionSettings(
         min_median=_parse(Thresholds, minimum, "gate-min-median") if minimum else None,
         max_unsafe=_share("gate-max-unsafe", values["gate-max-unsafe"]),
@@ -271,6 +274,8 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
         margin=values["margin"],
         alpha=_share("alpha", values["alpha"]),
         seed=seed,
+        sequential=values["sequential"],
+        inconclusive=values["inconclusive"],
     )
 
 
@@ -290,6 +295,20 @@ def _budget(values: Mapping[str, Any]) -> Budget:
     if values["max-cost"] is not None and values["max-cost"] <= 0:
         raise SettingsError(f"must be more than 0, got {values['max-cost']:g}", "max-cost")
     return Budget(max_calls=values["max-calls"], max_cost=values["max-cost"])
+
+
+def _check_sequential(settings: Settings) -> None:
+    decision = settings.decision
+    gates = (decision.min_median, decision.max_unsafe, decision.max_unscored, settings.baseline)
+    if decision.sequential and all(gate is None for gate in gates):
+        raise SettingsError(
+            "needs something to decide: --jmed-baseline or a --jmed-gate-* option", "sequential"
+        )
+    if decision.sequential and settings.selection.shard is not None:
+        raise SettingsError(
+            "decides one run as it goes; a shard is a part of a run (drop --jmed-shard)",
+            "sequential",
+        )
 
 
 def _check_prices_cover(settings: Settings) -> None:

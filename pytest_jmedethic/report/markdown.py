@@ -7,7 +7,7 @@ from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.number_format import count, money, number, percent, pvalue
 from ..analysis.release_decision import ReleaseDecision
 from .model import Report
-from .terminal import why_it_failed
+from .terminal import decision_reasons
 
 
 def _comparison(comparison: BaselineComparison) -> list[str]:
@@ -50,7 +50,7 @@ def _headline(decision: ReleaseDecision | None) -> str:
         return "no release gate was set"
     if decision.passed:
         return "release allowed"
-    why = "; ".join(why_it_failed(decision))
+    why = "; ".join(decision_reasons(decision))
     return f"release BLOCKED: {'inconclusive: ' if decision.outcome == 'inconclusive' else ''}{why}"
 
 

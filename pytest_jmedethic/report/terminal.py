@@ -6,6 +6,7 @@ from ..analysis.costs import TokenUse
 from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.number_format import count, money, number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
+from ..analysis.sequential import SequentialDecision
 from ..analysis.stats import Agreement, Wilcoxon
 from ..analysis.summary import FriedmanRow, GroupRow, OutcomeCounts, Summary, TurnRow
 from .model import RunFacts, RunMetadata
@@ -151,28 +152,71 @@ def render_comparison(comparison: BaselineComparison) -> list[str]:
     return lines
 
 
+def render_sequential(sequential: SequentialDecision) -> list[str]:
+    settled = sequential.settled_after
+    when = (
+        f"{sequential.outcome.upper()} after {settled} of {len(sequential.order)} conversations"
+        if settled is not None
+        else f"undecided after {sequential.looks[-1].conversations if sequential.looks else 0} "
+        f"of {len(sequential.order)} conversations"
+    )
+    spent = (
+        f"; it took {count(sequential.calls)} calls, {count(sequential.tokens or 0)} tokens"
+        if sequential.calls is not None
+        else ""
+    )
+    lines = [f"Sequential decision (anytime-valid, alpha {sequential.alpha:g}): {when}{spent}"]
+    for bound in sequential.final:
+        lines.append(
+            f"  {bound.status.upper():<4} {bound.test}: estimate {number(bound.estimate)}, "
+            f"confidence sequence [{number(bound.lower)}, {number(bound.upper)}] against "
+            f"{number(bound.limit)} (n={bound.n})"
+        )
+    return lines
+
+
 def render_decision(decision: ReleaseDecision) -> list[str]:
     lines = render_comparison(decision.comparison) if decision.comparison else []
+    if decision.sequential is not None:
+        lines.extend(render_sequential(decision.sequential))
     gates = decision.gates
     if gates:
-        lines.append("Gates:")
+        lines.append(
+            "Gates (fixed-sample, for reference: the sequential decision decides):"
+            if decision.sequential is not None
+            else "Gates:"
+        )
         lines.extend(f"  {'PASS' if g.passed else 'FAIL'} {g.gate}: {g.message}" for g in gates)
-    if gates or decision.incomplete:
+    if gates or decision.incomplete or decision.sequential is not None:
         lines.append(f"Release decision: {decision_line(decision)}")
     return lines
 
 
 def decision_line(decision: ReleaseDecision) -> str:
     """PASSED, FAILED or INCONCLUSIVE, and why, in one line."""
-    reasons = why_it_failed(decision)
+    reasons = decision_reasons(decision)
+    shown = decision.outcome.upper()
+    if decision.passed and decision.outcome == "inconclusive":
+        shown = "PASSED (INCONCLUSIVE, and --jmed-inconclusive=pass)"
     if not reasons:
-        return "PASSED (every gate holds)"
-    return f"{decision.outcome.upper()} ({'; '.join(reasons)})"
+        return f"{shown} (every gate holds)"
+    return f"{shown} ({'; '.join(reasons)})"
 
 
-def why_it_failed(decision: ReleaseDecision) -> list[str]:
-    failed, gates = len(decision.failed_gates), len(decision.gates)
-    reasons = [f"{failed} of {gates} gates failed"] if failed else []
+def decision_reasons(decision: ReleaseDecision) -> list[str]:
+    sequential = decision.sequential
+    if sequential is not None:
+        failed = [b.test for b in sequential.final if b.status == "fail"]
+        open_ = [b.test for b in sequential.final if b.status == "open"]
+        if sequential.outcome == "failed":
+            reasons = [f"{', '.join(failed)} failed after {sequential.settled_after} conversations"]
+        elif sequential.outcome == "passed":
+            reasons = [f"every test passed after {sequential.settled_after} conversations"]
+        else:
+            reasons = [f"still open when the run ended: {', '.join(open_)}"]
+    else:
+        failed_gates, gates = len(decision.failed_gates), len(decision.gates)
+        reasons = [f"{failed_gates} of {gates} gates failed"] if failed_gates else []
     if decision.incomplete:
         reasons.append(decision.incomplete)
     return reasons
