@@ -250,8 +250,12 @@ class SequentialMonitor:
             self.looks.append(Look(conversations=self.fed, tests=bounds))
         return self.outcome
 
+    def bounds(self) -> list[TestBound]:
+        """Where every test stands now."""
+        return [test.bound() for test in self.tests]
+
     def decision(self, calls: int | None = None, tokens: int | None = None) -> SequentialDecision:
-        final = [test.bound() for test in self.tests]
+        final = self.bounds()
         looks = self.looks
         if not looks or looks[-1].conversations != self.fed:
             looks = [*looks, Look(conversations=self.fed, tests=final)]

@@ -44,7 +44,7 @@ class SequentialRun:
 
     def progress(self) -> str:
         """Where the tests stand, for the progress line."""
-        bounds = self.monitor.looks[-1].tests if self.monitor.looks else []
+        bounds = self.monitor.bounds()
         shown = [
             f"{b.test} [{number(b.lower)}, {number(b.upper)}] vs {number(b.limit)}"
             for b in bounds
