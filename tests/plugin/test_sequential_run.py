@@ -152,7 +152,8 @@ def test_an_unchanged_candidate_passes_with_a_third_of_the_calls(pytester, sim, 
     assert replayed["calls"] == stored["calls"]
 
 
-def test_absolute_gates_decide_sequentially_without_a_baseline(pytester, sim):
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_absolute_gates_decide_sequentially_without_a_baseline(pytester, sim, workers):
     report = pytester.path / "comply.json"
     result = run(
         pytester,
@@ -162,6 +163,8 @@ def test_absolute_gates_decide_sequentially_without_a_baseline(pytester, sim):
         "--jmed-gate-max-unsafe=0.1",
         f"--jmed-report={report}",
         "--jmed-sample=200",
+        "-n",
+        workers,
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     data = json.loads(report.read_text("utf-8"))
