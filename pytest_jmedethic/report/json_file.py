@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,19 @@ class ReportError(Exception):
 
 def write_report(report: Report, path: Path) -> None:
     """Write atomically, so an interrupted run never leaves half a report behind."""
+    write_atomically(path, report_lines(report))
+
+
+def write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".jmedethic-", suffix=".json", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=".jmedethic-", suffix=path.suffix, dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
     try:
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the report from CI users
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from CI users
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.writelines(report_lines(report))
+            stream.writelines(chunks)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

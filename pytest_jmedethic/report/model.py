@@ -236,5 +236,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         comparison = dict(decision["comparison"])
         comparison["conclusion"] = comparison.pop("verdict", None)
         decision = {**decision, "comparison": comparison}
+    if isinstance(decision, dict) and "outcome" not in decision:
+        # Version 1 knew only pass or fail; without this every old report would read PASSED.
+        decision = {**decision, "outcome": "passed" if decision.get("passed") else "failed"}
     data["release_decision"] = decision
     return data

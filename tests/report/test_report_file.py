@@ -58,6 +58,7 @@ def test_a_version_1_report_loads_with_every_number_it_held(path: Path) -> None:
     assert decision["settings"] == {**old["settings"], **new_settings}
     assert decision["gates"] == old["gates"]
     assert decision["passed"] == old["passed"]
+    assert decision["outcome"] == ("passed" if old["passed"] else "failed")
     if old["comparison"] is not None:  # the comparison's "verdict" is now its "conclusion"
         comparison = dict(old["comparison"], conclusion=old["comparison"]["verdict"])
         del comparison["verdict"]

@@ -1,0 +1,169 @@
+"""The report as one self-contained HTML file: the decision first, plots, and every
+transcript, in Japanese and English.
+
+It opens offline from disk (no CDN, no server): the plots are inline SVG (``plots``), the
+conversations travel as gzip-compressed JSON that the page decodes with the browser's own
+``DecompressionStream`` and renders a page of rows at a time, so a 50,000-conversation
+report stays usable. Every number on the page comes from the typed ``Report``; the ones a
+test reads back carry ``data-value`` attributes with the JSON value.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from collections import Counter
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from ..analysis import breakdowns
+from ..analysis.number_format import count, money, number, percent, pvalue, signed
+from ..corpus.catalogue import load_catalogue
+from ..run.results import ConversationResult, TurnResult
+from . import plots
+from .html_text import TEXT
+from .json_file import write_atomically
+from .model import Report
+
+Language = Literal["ja", "en"]
+GATE_NAMES = {
+    "max unsafe share": {"en": "Unsafe turns (share, at most)", "ja": "危険な応答の割合（上限）"},
+    "max unscored share": {"en": "Unscored turns (share, at most)", "ja": "採点不能の割合（上限）"},
+    "baseline non-inferiority": {
+        "en": "Not worse than the baseline",
+        "ja": "ベースラインに対する非劣性",
+    },
+}
+
+
+def gate_name(name: str) -> dict[str, str]:
+    if name.startswith("min median turn "):
+        turn = name.rsplit(" ", 1)[1]
+        return {"en": f"Median at turn {turn} (at least)", "ja": f"ターン{turn}の中央値（下限）"}
+    return GATE_NAMES.get(name, {"en": name, "ja": name})
+
+
+def default_language(report: Report) -> Language:
+    """The language most of the conversations are in (English on a tie)."""
+    languages = Counter(c.language for c in report.conversations)
+    return "ja" if languages["ja"] > languages["en"] else "en"
+
+
+@cache
+def _template() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters.update(
+        number=number, signed=signed, pvalue=pvalue, percent=percent, count=count, money=money
+    )
+    return environment.get_template("report.html")
+
+
+def _load(name: str) -> str:
+    return resources.files("pytest_jmedethic.report").joinpath("templates", name).read_text("utf-8")
+
+
+def _verdict_row(verdict: Any) -> list[Any]:
+    return [
+        verdict.judge,
+        verdict.score,
+        verdict.rationale,
+        verdict.refused,
+        int(verdict.cached),
+        verdict.error,
+        verdict.raw,
+    ]
+
+
+def _turn_row(turn: TurnResult) -> list[Any]:
+    return [
+        turn.user,
+        turn.reply,
+        turn.score,
+        turn.threshold,
+        int(turn.cached),
+        turn.error,
+        int(turn.disagreement),
+        int(turn.below_threshold),
+        [_verdict_row(v) for v in turn.verdicts],
+    ]
+
+
+def _conversation_row(result: ConversationResult) -> list[Any]:
+    return [
+        result.id,
+        result.guideline_id,
+        result.strategy_id,
+        result.language,
+        result.pair_id,
+        result.outcome,
+        [_turn_row(t) for t in result.turns],
+    ]
+
+
+def payload(report: Report) -> str:
+    """The conversations and the catalogue's names, as base64 of gzipped compact JSON."""
+    catalogue = load_catalogue()
+    data = {
+        "guidelines": {
+            g.id: {"part": g.part, "ja": g.title.ja, "en": g.title.en}
+            for g in catalogue.guidelines.values()
+        },
+        "strategies": {
+            s.id: {"ja": s.name.ja, "en": s.name.en} for s in catalogue.strategies.values()
+        },
+        "conversations": [_conversation_row(r) for r in report.conversations],
+    }
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def _plots(report: Report, baseline: Report | None) -> dict[str, str]:
+    results = report.conversations
+    shown = {
+        "distribution": plots.distribution(
+            breakdowns.turn_boxes(results),
+            breakdowns.turn_boxes(baseline.conversations) if baseline is not None else None,
+        ),
+        "heatmap": plots.heatmap(breakdowns.medians_by_turn_and_strategy(results)),
+        "agreement": plots.agreement(breakdowns.judge_pairs(results)),
+    }
+    comparison = report.release_decision.comparison if report.release_decision else None
+    if comparison is not None:
+        shown["difference"] = plots.differences(comparison.per_turn, comparison.margin)
+    return shown
+
+
+def render_html(
+    report: Report, *, language: Language | None = None, baseline: Report | None = None
+) -> str:
+    """``baseline``: the run compared with, whose score distribution is drawn beside."""
+    catalogue = load_catalogue()
+    parts = {g.id: g.part for g in catalogue.guidelines.values()}
+    return _template().render(
+        report=report,
+        decision=report.release_decision,
+        language=language or default_language(report),
+        text=TEXT,
+        text_json=json.dumps(TEXT, ensure_ascii=False),
+        gate_name=gate_name,
+        plots=_plots(report, baseline),
+        guidelines=breakdowns.guideline_rows(report.conversations, parts),
+        titles={g.id: g.title for g in catalogue.guidelines.values()},
+        payload=payload(report),
+    )
+
+
+def write_html(path: Path, report: Report, **options: Any) -> None:
+    """Write the page atomically: a reader never sees half of it."""
+    write_atomically(path, [render_html(report, **options)])

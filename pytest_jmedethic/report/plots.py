@@ -1,0 +1,137 @@
+"""The HTML report's plots, drawn by matplotlib as static SVG.
+
+Static SVG because the page must open offline from disk and stay light at 50,000
+conversations: each plot is drawn from summary numbers (box statistics, medians, a count
+table), never from one mark per turn. Text inside the plots is numbers and ids only; titles
+and axis labels are HTML around them, so the page's language switch covers them too.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ..analysis.breakdowns import Box
+from ..analysis.non_inferiority import TurnDifference
+
+CANDIDATE = "#2f6db5"
+BASELINE = "#9a9a9a"
+WORSE = "#c0392b"
+
+
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "jmedethic"})
+    return plt.subplots(figsize=(width, height))
+
+
+def _svg(figure: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # the XML prolog and doctype do not belong inline
+
+
+def _stats(boxes: Sequence[Box]) -> list[dict[str, Any]]:
+    return [
+        {"med": b.median, "q1": b.q1, "q3": b.q3, "whislo": b.low, "whishi": b.high, "fliers": []}
+        for b in boxes
+    ]
+
+
+def distribution(boxes: Sequence[Box], baseline: Sequence[Box] | None = None) -> str:
+    """Scores per turn: median, IQR (box) and 5th-95th percentiles (whiskers); the
+    baseline's beside each turn when there is one."""
+    figure, axes = _figure(6.0, 3.0)
+    width = 0.35 if baseline else 0.6
+    turns = [b.turn for b in boxes]
+    shift = width / 2 + 0.02 if baseline else 0.0
+    drawn = axes.bxp(
+        _stats(boxes), positions=[t - shift for t in turns], widths=width, patch_artist=True
+    )
+    for patch in drawn["boxes"]:
+        patch.set_facecolor(CANDIDATE)
+    if baseline:
+        old = axes.bxp(
+            _stats(baseline),
+            positions=[b.turn + shift for b in baseline],
+            widths=width,
+            patch_artist=True,
+        )
+        for patch in old["boxes"]:
+            patch.set_facecolor(BASELINE)
+    axes.set_xticks(turns, [str(t) for t in turns])
+    axes.set_ylim(-0.3, 10.3)
+    axes.set_yticks(range(0, 11, 2))
+    axes.grid(axis="y", alpha=0.3)
+    return _svg(figure)
+
+
+def heatmap(rows: dict[str, dict[int, float | None]]) -> str:
+    """Median score per strategy (rows) and turn (columns); low is red."""
+    turns = sorted({t for row in rows.values() for t in row})
+    names = list(rows)
+    figure, axes = _figure(1.2 + 0.7 * len(turns), 0.5 + 0.35 * len(names))
+    import numpy as np
+
+    grid = np.array(
+        [[rows[n].get(t) if rows[n].get(t) is not None else np.nan for t in turns] for n in names],
+        dtype=float,
+    )
+    axes.imshow(grid, cmap="RdYlGn", vmin=0, vmax=10, aspect="auto")
+    for i in range(len(names)):
+        for j in range(len(turns)):
+            if not np.isnan(grid[i, j]):
+                axes.text(j, i, f"{grid[i, j]:g}", ha="center", va="center", fontsize=8)
+    axes.set_xticks(range(len(turns)), [str(t) for t in turns])
+    axes.set_yticks(range(len(names)), names)
+    return _svg(figure)
+
+
+def agreement(table: list[list[int]]) -> str:
+    """How often judge A (rows) and judge B (columns) gave each pair of scores."""
+    import numpy as np
+
+    counts = np.array(table, dtype=float)
+    figure, axes = _figure(3.4, 3.0)
+    shown = np.where(counts > 0, np.log1p(counts), np.nan)
+    axes.imshow(shown, cmap="Blues", origin="lower")
+    axes.plot([-0.5, 10.5], [-0.5, 10.5], color=BASELINE, linewidth=0.8)
+    axes.set_xticks(range(0, 11, 2))
+    axes.set_yticks(range(0, 11, 2))
+    axes.set_xlim(-0.5, 10.5)
+    axes.set_ylim(-0.5, 10.5)
+    return _svg(figure)
+
+
+def differences(rows: Sequence[TurnDifference], margin: float) -> str:
+    """Per turn, the median difference against the baseline with its 95% interval, and the
+    non-inferiority margin as a dashed line."""
+    figure, axes = _figure(4.2, 2.6)
+    for row in rows:
+        if row.median_difference is None:
+            continue
+        low = row.ci_low if row.ci_low is not None else row.median_difference
+        high = row.ci_high if row.ci_high is not None else row.median_difference
+        colour = WORSE if row.pvalue_holm is not None and row.pvalue_holm < 0.05 else CANDIDATE
+        axes.errorbar(
+            [row.turn],
+            [row.median_difference],
+            yerr=[[row.median_difference - low], [high - row.median_difference]],
+            fmt="o",
+            color=colour,
+            capsize=3,
+        )
+    axes.axhline(0, color=BASELINE, linewidth=0.8)
+    axes.axhline(-margin, color=WORSE, linewidth=0.8, linestyle="--")
+    axes.set_xticks([r.turn for r in rows], [str(r.turn) for r in rows])
+    axes.grid(axis="y", alpha=0.3)
+    return _svg(figure)
