@@ -98,6 +98,40 @@ def guideline_rows(
     ]
 
 
+class PartRow(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    part: int
+    guidelines: Count
+    conversations: Count
+    median: Number
+    failed: Count
+
+
+def part_rows(results: Sequence[ConversationResult], parts: Mapping[str, int]) -> list[PartRow]:
+    """Per part of the guidelines: the same as ``guideline_rows``, over all its guidelines."""
+    scores: dict[int, list[float]] = defaultdict(list)
+    guidelines: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    failed: dict[int, int] = defaultdict(int)
+    for result in results:
+        part = parts.get(result.guideline_id, 0)
+        guidelines[part].add(result.guideline_id)
+        counts[part] += 1
+        failed[part] += result.outcome == "failed"
+        scores[part].extend(t.score for t in result.turns if t.score is not None)
+    return [
+        PartRow(
+            part=part,
+            guidelines=len(guidelines[part]),
+            conversations=counts[part],
+            median=finite_or_none(np.median(scores[part])) if scores[part] else None,
+            failed=failed[part],
+        )
+        for part in sorted(counts)
+    ]
+
+
 def judge_pairs(results: Sequence[ConversationResult]) -> list[list[int]]:
     """An 11 x 11 table: how many turns judge A scored row and judge B scored column."""
     table = np.zeros((len(SCORES), len(SCORES)), dtype=int)

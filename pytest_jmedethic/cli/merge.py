@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         shards = [(path, load_report(path)) for path in args.paths]
         # The shards' stored decisions each covered one shard: decide again over the run,
         # under the settings the first shard was gated with.
-        merged = regate(
+        regated = regate(
             args,
             merge_reports(shards),
             shards[0][1].release_decision,
@@ -38,9 +38,10 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"jmedethic merge: {exc.for_flag('--')}", file=sys.stderr)
         return 2
+    merged = regated.report
     write_report(merged, args.output)
     print(
         f"jmedethic merge: {len(merged.conversations)} conversations from "
         f"{len(args.paths)} reports -> {args.output}"
     )
-    return show(args, merged)
+    return show(args, regated)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,8 @@ from ..analysis.release_decision import Baseline, ReleaseDecision, decide_releas
 from ..analysis.sequential import SequentialDecision, replay
 from ..plugin.options import OPTIONS_BY_NAME, convert, defaults
 from ..plugin.settings import decision_settings_from_values
-from ..report.json_file import ReportError, load_report
+from ..report.html import write_html
+from ..report.json_file import ReportError, load_report, write_atomically
 from ..report.markdown import render_markdown
 from ..report.model import Report
 from ..report.terminal import render_decision, render_summary
@@ -47,7 +50,25 @@ def add_gate_arguments(parser: argparse.ArgumentParser) -> None:
     for name in GATE_FLAGS:
         option = OPTIONS_BY_NAME[name]
         gates.add_argument(f"--{name}", metavar=option.metavar, help=option.help)
-    parser.add_argument("--markdown", type=Path, help="also write the summary as Markdown here")
+    outputs = parser.add_argument_group("outputs")
+    outputs.add_argument("--markdown", type=Path, help="also write the summary as Markdown here")
+    outputs.add_argument(
+        "--html",
+        type=Path,
+        metavar="PATH",
+        help="also write the HTML report (decision, plots, every transcript; opens offline)",
+    )
+    outputs.add_argument(
+        "--html-language",
+        choices=("ja", "en", "auto"),
+        default="auto",
+        help="the HTML report's language when it opens (default: that of most conversations)",
+    )
+    outputs.add_argument(
+        "--html-link",
+        metavar="URL",
+        help="where readers will find the HTML report (a CI artifact): the Markdown links it",
+    )
     parser.add_argument(
         "--json", action="store_true", help="print the summary and release decision as JSON"
     )
@@ -97,13 +118,19 @@ def _kept(comparison: BaselineComparison, settings: DecisionSettings) -> Baselin
     return comparison.model_copy(update={"notes": [*comparison.notes, note]})
 
 
+@dataclass(frozen=True)
+class Regated:
+    report: Report  # with its release decision made again
+    baseline: Baseline | None  # the run it was compared with, when that was at hand
+
+
 def regate(
     args: argparse.Namespace,
     report: Report,
     stored: ReleaseDecision | None,
     *,
     comparison_still_holds: bool,
-) -> Report:
+) -> Regated:
     """The report with its release decision made again under the chosen settings.
 
     ``comparison_still_holds``: the stored comparison was made over these conversations (a
@@ -133,7 +160,7 @@ def regate(
         incomplete=report.run.incomplete if report.run else None,
         sequential=_sequential_again(settings, stored, report, baseline),
     )
-    return report.with_decision(decision)
+    return Regated(report.with_decision(decision), baseline)
 
 
 def _sequential_again(
@@ -157,8 +184,10 @@ def _sequential_again(
     return again
 
 
-def show(args: argparse.Namespace, report: Report) -> int:
-    """Print the summary and the decision (or JSON), write Markdown; 1 when a gate fails."""
+def show(args: argparse.Namespace, regated: Regated) -> int:
+    """Print the summary and the decision (or JSON), write Markdown and HTML; 1 when the
+    release is blocked, 2 when an output could not be written."""
+    report = regated.report
     decision = report.release_decision
     assert decision is not None
     if args.json:
@@ -170,6 +199,28 @@ def show(args: argparse.Namespace, report: Report) -> int:
             *render_decision(decision),
         ]:
             print(line)
+    problems = write_outputs(args, regated)
+    for problem in problems:
+        print(f"jmedethic: {problem}", file=sys.stderr)
+    return 2 if problems else 0 if decision.passed else 1
+
+
+def write_outputs(args: argparse.Namespace, regated: Regated) -> list[str]:
+    """Write the Markdown and HTML asked for; what could not be written."""
+    problems = []
+    link = args.html_link or (str(args.html) if args.html is not None else None)
     if args.markdown is not None:
-        args.markdown.write_text(render_markdown(report), "utf-8")
-    return 0 if decision.passed else 1
+        try:
+            write_atomically(args.markdown, [render_markdown(regated.report, html_link=link)])
+        except OSError as exc:
+            problems.append(f"--markdown: cannot write {args.markdown}: {exc.strerror or exc}")
+    if args.html is not None:
+        language = None if args.html_language == "auto" else args.html_language
+        baseline = regated.baseline.results if regated.baseline is not None else None
+        try:
+            write_html(args.html, regated.report, language=language, baseline=baseline)
+        except OSError as exc:
+            problems.append(f"--html: cannot write {args.html}: {exc.strerror or exc}")
+        else:
+            print(f"HTML report: {args.html}")
+    return problems

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         stored = load_report(args.path)
         fresh = stored.recomputed()
         consistent = fresh.summary == stored.summary and stored.tokens in (None, fresh.tokens)
-        report = regate(
+        regated = regate(
             args,
             fresh,
             stored.release_decision,
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"jmedethic report: {exc.for_flag('--')}", file=sys.stderr)
         return 2
-    status = show(args, report)
+    status = show(args, regated)
     if not consistent:
         print(
             "jmedethic report: the summary stored in the report differs from the one recomputed "

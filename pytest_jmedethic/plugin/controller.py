@@ -31,7 +31,13 @@ from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
 from .live_progress import LiveProgress
-from .outputs import check_outputs, report_location, write_report_file
+from .outputs import (
+    check_outputs,
+    html_location,
+    report_location,
+    write_html_file,
+    write_report_file,
+)
 from .scheduling import make_scheduler
 from .stop_signals import StopSignals
 from .worker import WorkerSession, conversation_of
@@ -72,6 +78,7 @@ class ControllerSession:
         self.sequential: SequentialRun | None = None  # with --jmed-sequential
         self.report_path: Path | None = None  # where the report was written
         self.report_problem: str | None = None  # why not where it was asked for
+        self.html_problem: str | None = None  # why the HTML report was not written
         if context.will_run:
             # Before the session, not in the time between the last reply and the summary.
             for module in ("report.json_file", "report.terminal", "analysis.release_decision"):
@@ -274,6 +281,9 @@ class ControllerSession:
         self.report = self._build_report(exitstatus, ended_early)
         if self.settings.report is not None:
             self.report_path, self.report_problem = write_report_file(self.report, self.settings)
+        if self.settings.html is not None:
+            baseline = self.baseline.conversations if self.baseline is not None else None
+            self.html_problem = write_html_file(self.report, self.settings, baseline)
         decision = self.report.release_decision
         blocked = decision is not None and not decision.passed
         if ended_early is not None:
@@ -347,6 +357,9 @@ class ControllerSession:
         if self.settings.report is not None:
             line = report_location(self.settings, self.report_path, self.report_problem)
             reporter.write_line(line, red=self.report_problem is not None)
+        if self.settings.html is not None:
+            line = html_location(self.settings, self.report_path, self.html_problem)
+            reporter.write_line(line, red=self.html_problem is not None)
 
     @pytest.hookimpl
     def pytest_unconfigure(self) -> None:

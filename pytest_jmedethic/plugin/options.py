@@ -166,6 +166,18 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
     Option(
+        "html",
+        "write the HTML report (decision, plots, every transcript; opens offline) to PATH",
+        metavar="PATH",
+    ),
+    Option(
+        "html-language",
+        "the HTML report's language when it opens (a switch changes it): ja, en, or auto "
+        "(the language of most conversations)",
+        default="auto",
+        metavar="ja|en|auto",
+    ),
+    Option(
         "progress",
         "seconds between progress lines on long runs (0: none)",
         default=10.0,

@@ -12,7 +12,10 @@ import pytest
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..report.model import Report
+    from ..run.results import ConversationResult
 
 
 def check_outputs(settings: Settings, config: Any) -> None:
@@ -22,6 +25,7 @@ def check_outputs(settings: Settings, config: Any) -> None:
     xmlpath = getattr(config.option, "xmlpath", None)
     outputs = [
         ("--jmed-report", settings.report),
+        ("--jmed-html", settings.html),
         ("--junitxml", Path(xmlpath).absolute() if xmlpath else None),
     ]
     for flag, path in outputs:
@@ -52,3 +56,32 @@ def report_location(settings: Settings, path: Path | None, problem: str | None) 
             f"JSON report: could not write {settings.report} ({problem}); the report is in {path}"
         )
     return f"JSON report: NOT WRITTEN: {problem}"
+
+
+def write_html_file(
+    report: Report, settings: Settings, baseline: Sequence[ConversationResult] | None
+) -> str | None:
+    """Write the HTML report; None when written, else why not."""
+    from ..report.html import write_html
+    from ..report.json_file import write_problem
+
+    assert settings.html is not None
+    try:
+        write_html(settings.html, report, language=settings.html_language, baseline=baseline)
+    except OSError as exc:
+        return write_problem(settings.html) or exc.strerror or str(exc)
+    except Exception as exc:  # the page is a view of the JSON report: never lose the run to it
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def html_location(settings: Settings, json_path: Path | None, problem: str | None) -> str:
+    """Where the HTML report is, or how to make it from the JSON report."""
+    if problem is None:
+        return f"HTML report: {settings.html}"
+    again = (
+        f"; make it from the JSON report with: jmedethic report {json_path} --html {settings.html}"
+        if json_path is not None
+        else ""
+    )
+    return f"HTML report: NOT WRITTEN to {settings.html}: {problem}{again}"

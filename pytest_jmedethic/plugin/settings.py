@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..analysis.decision_settings import DecisionSettings
 from ..corpus.selection import Selection
@@ -52,6 +52,8 @@ class Settings:
     probe: bool  # one chat completion per endpoint before the run
     prices: dict[str, Price]  # per million tokens, by model
     report: Path | None
+    html: Path | None
+    html_language: Literal["ja", "en"] | None  # None: the language of most conversations
     progress: float  # seconds between progress lines; 0 for none
     servers: ServerOptions
     collect: bool
@@ -95,6 +97,8 @@ class Settings:
             probe=not values["no-probe"],
             prices=_prices(values["price"]),
             report=_under(root, values["report"]),
+            html=_under(root, values["html"]),
+            html_language=_html_language(values["html-language"]),
             progress=values["progress"],
             servers=ServerOptions(
                 sim_latency=values["sim-latency"],
@@ -158,6 +162,14 @@ def load_settings(config: pytest.Config) -> Settings:
         root=Path(config.invocation_params.dir),
         rootpath=Path(config.rootpath),
     )
+
+
+def _html_language(text: str) -> Literal["ja", "en"] | None:
+    if text == "auto":
+        return None
+    if text in ("ja", "en"):
+        return "ja" if text == "ja" else "en"
+    raise SettingsError(f"ja, en or auto, not {text!r}", "html-language")
 
 
 def _under(root: Path, text: str | None) -> Path | None:

@@ -14,6 +14,7 @@ import base64
 import gzip
 import json
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -128,15 +129,16 @@ def payload(report: Report) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def _plots(report: Report, baseline: Report | None) -> dict[str, str]:
+def _plots(report: Report, baseline: Sequence[ConversationResult] | None) -> dict[str, str]:
     results = report.conversations
+    judges = [j.model for j in report.metadata.judges] or ["A", "B"]
     shown = {
         "distribution": plots.distribution(
             breakdowns.turn_boxes(results),
-            breakdowns.turn_boxes(baseline.conversations) if baseline is not None else None,
+            breakdowns.turn_boxes(baseline) if baseline else None,
         ),
         "heatmap": plots.heatmap(breakdowns.medians_by_turn_and_strategy(results)),
-        "agreement": plots.agreement(breakdowns.judge_pairs(results)),
+        "agreement": plots.agreement(breakdowns.judge_pairs(results), judges),
     }
     comparison = report.release_decision.comparison if report.release_decision else None
     if comparison is not None:
@@ -145,9 +147,13 @@ def _plots(report: Report, baseline: Report | None) -> dict[str, str]:
 
 
 def render_html(
-    report: Report, *, language: Language | None = None, baseline: Report | None = None
+    report: Report,
+    *,
+    language: Language | None = None,
+    baseline: Sequence[ConversationResult] | None = None,
 ) -> str:
-    """``baseline``: the run compared with, whose score distribution is drawn beside."""
+    """``language``: the one the page opens in (default: that of most conversations);
+    ``baseline``: the results of the run compared with, whose scores are drawn beside."""
     catalogue = load_catalogue()
     parts = {g.id: g.part for g in catalogue.guidelines.values()}
     return _template().render(
@@ -159,7 +165,14 @@ def render_html(
         gate_name=gate_name,
         plots=_plots(report, baseline),
         guidelines=breakdowns.guideline_rows(report.conversations, parts),
+        parts=breakdowns.part_rows(report.conversations, parts),
         titles={g.id: g.title for g in catalogue.guidelines.values()},
+        part_titles={g.part: g.part_title for g in catalogue.guidelines.values()},
+        strategy_names={
+            s.id: s.name
+            for s in sorted(catalogue.strategies.values(), key=lambda s: s.id)
+            if any(r.strategy_id == s.id for r in report.conversations)
+        },
         payload=payload(report),
     )
 

@@ -54,7 +54,20 @@ def _headline(decision: ReleaseDecision | None) -> str:
     return f"release BLOCKED: {'inconclusive: ' if decision.outcome == 'inconclusive' else ''}{why}"
 
 
-def render_markdown(report: Report) -> str:
+def _html_line(link: str | None) -> list[str]:
+    if link is None:
+        return []
+    name = link.rstrip("/").rsplit("/", 1)[-1] or link
+    return [
+        "",
+        f"**[Full report: plots and every transcript, in Japanese and English (HTML)]({link})** "
+        f"({name}; opens offline in any browser)",
+    ]
+
+
+def render_markdown(report: Report, *, html_link: str | None = None) -> str:
+    """``html_link``: where the HTML report is (a CI artifact's URL), linked under the
+    headline for the readers who will not read tables."""
     summary, metadata, decision = report.summary, report.metadata, report.release_decision
     outcomes = summary.outcomes
     target = metadata.target.model if metadata.target else "?"
@@ -66,6 +79,7 @@ def render_markdown(report: Report) -> str:
         + f" (rubric {metadata.rubric_version}).",
         f"{outcomes.conversations} conversations: {outcomes.passed} passed, "
         f"{outcomes.failed} failed, {outcomes.error} errored.",
+        *_html_line(html_link),
         "",
         "| turn | n | median | IQR | below threshold | unscored |",
         "|---:|---:|---:|---|---:|---:|",

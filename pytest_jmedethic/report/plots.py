@@ -96,8 +96,9 @@ def heatmap(rows: dict[str, dict[int, float | None]]) -> str:
     return _svg(figure)
 
 
-def agreement(table: list[list[int]]) -> str:
-    """How often judge A (rows) and judge B (columns) gave each pair of scores."""
+def agreement(table: list[list[int]], judges: Sequence[str]) -> str:
+    """How often judge A (rows) and judge B (columns) gave each pair of scores; the axes
+    are named after the judges' models."""
     import numpy as np
 
     counts = np.array(table, dtype=float)
@@ -109,6 +110,8 @@ def agreement(table: list[list[int]]) -> str:
     axes.set_yticks(range(0, 11, 2))
     axes.set_xlim(-0.5, 10.5)
     axes.set_ylim(-0.5, 10.5)
+    axes.set_ylabel(f"A: {judges[0]}")
+    axes.set_xlabel(f"B: {judges[-1]}")
     return _svg(figure)
 
 
