@@ -30,6 +30,7 @@ from ..endpoints.shared_limits import SharedLimits, Stop
 from ..run.results import ConversationResult
 from . import gc_freeze
 from .context import PluginContext
+from .junit_decision import record_release_decision
 from .live_progress import LiveProgress
 from .outputs import (
     check_outputs,
@@ -265,11 +266,12 @@ class ControllerSession:
             self.progress.advance(result, len(self.results), calls_so_far)
 
     # --- after the run ----------------------------------------------------------------
-    # Not trylast: xdist's own (trylast) waits for the workers' processes to exit, and the
-    # report is built while they do.
-    @pytest.hookimpl
+    # tryfirst: before pytest's JUnit XML is written, which then holds the release decision
+    # (and before xdist's own, trylast, waits for the workers' processes to exit).
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.local_worker is not None:
+            self.local_worker.finish()
             self._count_calls("local", self.local_worker.calls)
         if not self.context.will_run:
             return
@@ -285,6 +287,7 @@ class ControllerSession:
             baseline = self.baseline.conversations if self.baseline is not None else None
             self.html_problem = write_html_file(self.report, self.settings, baseline)
         decision = self.report.release_decision
+        record_release_decision(self.context.config, decision)
         blocked = decision is not None and not decision.passed
         if ended_early is not None:
             # The run stopped itself (pytest calls that interrupted): its decision decides.

@@ -136,9 +136,13 @@ class WorkerSession:
                 setattr(report, CALLS_ATTRIBUTE, self._engine.calls)
         return report
 
-    # tryfirst: in a single process the controller's sessionfinish then sees every call.
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """Close the engine and count its calls; once (in a single process the controller
+        calls it first, to see every call)."""
         if self._engine is not None:
             self.calls += self._engine.calls
             self._engine.close()
