@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,3 +81,53 @@ def corpus_file(tmp_path: Path):
         return write_jsonl(tmp_path / "corpus.jsonl", synthetic_conversations(count, **options))
 
     return make
+
+
+# Debian's chromium, driven by Playwright: no browser download, and nothing reaches out.
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    """The system Chromium ($JMED_CHROMIUM, or chromium on PATH); a missing browser fails."""
+    found = os.environ.get("JMED_CHROMIUM") or shutil.which("chromium")
+    if found is None:
+        for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+            if Path(candidate).exists():
+                found = candidate
+    if found is None:
+        raise RuntimeError(
+            "no Chromium: the HTML report's tests need a real browser; install it with "
+            "`apt-get install -y chromium fonts-noto-cjk` (as .ci/run does) or set JMED_CHROMIUM"
+        )
+    return found
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """A headless Chromium (Playwright's ``Browser``) for as long as the block runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    try:
+        path = chromium_path()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    del path
+    with launch_chromium() as browser:
+        yield browser

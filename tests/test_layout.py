@@ -20,7 +20,7 @@ ALLOWED = {
     "judging": {"corpus", "endpoints"},
     "run": {"corpus", "endpoints", "judging"},
     "analysis": {"endpoints", "judging", "run"},  # endpoints: the Usage of a call
-    "report": {"analysis", "endpoints", "judging", "run"},
+    "report": {"analysis", "corpus", "endpoints", "judging", "run"},
     "plugin": {"corpus", "endpoints", "judging", "run", "analysis", "report"},
     "sim": {"corpus", "endpoints"},
     "cli": {"corpus", "endpoints", "judging", "run", "analysis", "report", "plugin", "sim"},

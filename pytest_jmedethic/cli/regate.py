@@ -65,6 +65,12 @@ def add_gate_arguments(parser: argparse.ArgumentParser) -> None:
         help="the HTML report's language when it opens (default: that of most conversations)",
     )
     outputs.add_argument(
+        "--html-reply-chars",
+        type=int,
+        metavar="N",
+        help="shorten replies longer than N characters in the HTML (the JSON keeps them whole)",
+    )
+    outputs.add_argument(
         "--html-link",
         metavar="URL",
         help="where readers will find the HTML report (a CI artifact): the Markdown links it",
@@ -218,7 +224,13 @@ def write_outputs(args: argparse.Namespace, regated: Regated) -> list[str]:
         language = None if args.html_language == "auto" else args.html_language
         baseline = regated.baseline.results if regated.baseline is not None else None
         try:
-            write_html(args.html, regated.report, language=language, baseline=baseline)
+            write_html(
+                args.html,
+                regated.report,
+                language=language,
+                baseline=baseline,
+                reply_chars=args.html_reply_chars,
+            )
         except OSError as exc:
             problems.append(f"--html: cannot write {args.html}: {exc.strerror or exc}")
         else:

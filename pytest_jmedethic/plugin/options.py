@@ -178,6 +178,13 @@ OPTIONS: tuple[Option, ...] = (
         metavar="ja|en|auto",
     ),
     Option(
+        "html-reply-chars",
+        "shorten replies longer than N characters in the HTML report (the JSON keeps them "
+        "whole), for a smaller page on very large runs; default: whole",
+        type=int,
+        metavar="N",
+    ),
+    Option(
         "progress",
         "seconds between progress lines on long runs (0: none)",
         default=10.0,

@@ -67,7 +67,13 @@ def write_html_file(
 
     assert settings.html is not None
     try:
-        write_html(settings.html, report, language=settings.html_language, baseline=baseline)
+        write_html(
+            settings.html,
+            report,
+            language=settings.html_language,
+            baseline=baseline,
+            reply_chars=settings.html_reply_chars,
+        )
     except OSError as exc:
         return write_problem(settings.html) or exc.strerror or str(exc)
     except Exception as exc:  # the page is a view of the JSON report: never lose the run to it

@@ -54,6 +54,7 @@ class Settings:
     report: Path | None
     html: Path | None
     html_language: Literal["ja", "en"] | None  # None: the language of most conversations
+    html_reply_chars: int | None  # replies longer than this are cut in the HTML report
     progress: float  # seconds between progress lines; 0 for none
     servers: ServerOptions
     collect: bool
@@ -99,6 +100,7 @@ class Settings:
             report=_under(root, values["report"]),
             html=_under(root, values["html"]),
             html_language=_html_language(values["html-language"]),
+            html_reply_chars=values["html-reply-chars"],
             progress=values["progress"],
             servers=ServerOptions(
                 sim_latency=values["sim-latency"],
@@ -221,6 +223,7 @@ def _at_least(name: str, value: float | None, minimum: float = 1) -> None:
 def _check_numbers(values: Mapping[str, Any]) -> None:
     for name in ("concurrency", "max-tokens", "judge-max-tokens", "judge-attempts", "sample"):
         _at_least(name, values[name])
+    _at_least("html-reply-chars", values["html-reply-chars"])
     for name in ("rpm", "max-in-flight", "judge-rpm", "judge-max-in-flight"):
         _at_least(name, values[name])
     _at_least("retries", values["retries"], 0)

@@ -10,8 +10,6 @@ test reads back carry ``data-value`` attributes with the JSON value.
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -23,8 +21,9 @@ from typing import Any, Literal
 from ..analysis import breakdowns
 from ..analysis.number_format import count, money, number, percent, pvalue, signed
 from ..corpus.catalogue import load_catalogue
-from ..run.results import ConversationResult, TurnResult
+from ..run.results import ConversationResult
 from . import plots
+from .html_data import CHUNK, page_data
 from .html_text import TEXT
 from .json_file import write_atomically
 from .model import Report
@@ -74,74 +73,25 @@ def _load(name: str) -> str:
     return resources.files("pytest_jmedethic.report").joinpath("templates", name).read_text("utf-8")
 
 
-def _verdict_row(verdict: Any) -> list[Any]:
-    return [
-        verdict.judge,
-        verdict.score,
-        verdict.rationale,
-        verdict.refused,
-        int(verdict.cached),
-        verdict.error,
-        verdict.raw,
-    ]
-
-
-def _turn_row(turn: TurnResult) -> list[Any]:
-    return [
-        turn.user,
-        turn.reply,
-        turn.score,
-        turn.threshold,
-        int(turn.cached),
-        turn.error,
-        int(turn.disagreement),
-        int(turn.below_threshold),
-        [_verdict_row(v) for v in turn.verdicts],
-    ]
-
-
-def _conversation_row(result: ConversationResult) -> list[Any]:
-    return [
-        result.id,
-        result.guideline_id,
-        result.strategy_id,
-        result.language,
-        result.pair_id,
-        result.outcome,
-        [_turn_row(t) for t in result.turns],
-    ]
-
-
-def payload(report: Report) -> str:
-    """The conversations and the catalogue's names, as base64 of gzipped compact JSON."""
-    catalogue = load_catalogue()
-    data = {
-        "guidelines": {
-            g.id: {"part": g.part, "ja": g.title.ja, "en": g.title.en}
-            for g in catalogue.guidelines.values()
-        },
-        "strategies": {
-            s.id: {"ja": s.name.ja, "en": s.name.en} for s in catalogue.strategies.values()
-        },
-        "conversations": [_conversation_row(r) for r in report.conversations],
-    }
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
-
-
-def _plots(report: Report, baseline: Sequence[ConversationResult] | None) -> dict[str, str]:
+def _plots(report: Report, baseline: Sequence[ConversationResult] | None) -> dict[str, str | None]:
+    """Each plot's SVG; None where there is nothing to draw (no turn was scored)."""
     results = report.conversations
     judges = [j.model for j in report.metadata.judges] or ["A", "B"]
-    shown = {
+    boxes = breakdowns.turn_boxes(results)
+    cells = breakdowns.medians_by_turn_and_strategy(results)
+    pairs = breakdowns.judge_pairs(results)
+    shown: dict[str, str | None] = {
         "distribution": plots.distribution(
-            breakdowns.turn_boxes(results),
-            breakdowns.turn_boxes(baseline) if baseline else None,
-        ),
-        "heatmap": plots.heatmap(breakdowns.medians_by_turn_and_strategy(results)),
-        "agreement": plots.agreement(breakdowns.judge_pairs(results), judges),
+            boxes, breakdowns.turn_boxes(baseline) if baseline else None
+        )
+        if boxes
+        else None,
+        "heatmap": plots.heatmap(cells) if cells else None,
+        "agreement": plots.agreement(pairs, judges) if any(map(any, pairs)) else None,
+        "difference": None,
     }
     comparison = report.release_decision.comparison if report.release_decision else None
-    if comparison is not None:
+    if comparison is not None and any(r.median_difference is not None for r in comparison.per_turn):
         shown["difference"] = plots.differences(comparison.per_turn, comparison.margin)
     return shown
 
@@ -151,9 +101,11 @@ def render_html(
     *,
     language: Language | None = None,
     baseline: Sequence[ConversationResult] | None = None,
+    reply_chars: int | None = None,
 ) -> str:
     """``language``: the one the page opens in (default: that of most conversations);
-    ``baseline``: the results of the run compared with, whose scores are drawn beside."""
+    ``baseline``: the results of the run compared with, whose scores are drawn beside;
+    ``reply_chars``: cut longer replies to this many characters (the JSON keeps them)."""
     catalogue = load_catalogue()
     parts = {g.id: g.part for g in catalogue.guidelines.values()}
     return _template().render(
@@ -173,7 +125,9 @@ def render_html(
             for s in sorted(catalogue.strategies.values(), key=lambda s: s.id)
             if any(r.strategy_id == s.id for r in report.conversations)
         },
-        payload=payload(report),
+        data=page_data(report, reply_chars=reply_chars),
+        chunk_size=CHUNK,
+        reply_chars=reply_chars,
     )
 
 

@@ -137,6 +137,22 @@ TEXT: dict[str, dict[str, str]] = {
     "judge_disagree": {"en": "judges disagree", "ja": "ジャッジの食い違い"},
     "no_reply": {"en": "No reply", "ja": "応答なし"},
     "pair": {"en": "Show beside its translation", "ja": "翻訳と並べて表示"},
+    "nothing_scored": {
+        "en": "Nothing to draw: no turn was scored.",
+        "ja": "採点されたターンがないため、図はありません。",
+    },
+    "searching": {"en": "Searching… {done} of {total}", "ja": "検索中… {total}中{done}"},
+    "omitted": {
+        "en": "… {n} more characters: the JSON report holds the whole reply.",
+        "ja": "…ほか{n}文字。応答の全文はJSONレポートにあります。",
+    },
+    "shortened_note": {
+        "en": "Replies longer than {chars} characters are shortened in this page ({n} of them); "
+        "the JSON report holds every reply whole.",
+        "ja": "{chars}文字を超える応答はこのページでは途中までの表示です（{n}件）。"
+        "全文はJSONレポートにあります。",
+    },
+    "overall": {"en": "all turns", "ja": "全ターン"},
     "judge": {"en": "Judge", "ja": "ジャッジ"},
     "close": {"en": "Close", "ja": "閉じる"},
     "select": {"en": "Choose a conversation in the list.", "ja": "一覧から会話を選んでください。"},

@@ -37,15 +37,23 @@ def test_workflows_pass_actionlint():
 
 def _folded_command(text: str, starts: str) -> list[str]:
     """The words of a folded (>) run: block that starts with ``starts``."""
-    match = re.search(rf"run: >\n((?:\s+{starts}.*\n)(?:\s+\S.*\n)*)", text)
+    match = re.search(rf"\n( *)run: >\n(( +){starts}.*\n)", text)
     assert match, starts
-    return shlex.split(" ".join(line.strip() for line in match[1].splitlines()))
+    lines = [match[2]]
+    for line in text[match.end() :].splitlines():  # the block: lines indented deeper
+        if not line.startswith(match[3]):
+            break
+        lines.append(line)
+    return shlex.split(" ".join(line.strip() for line in lines))
 
 
 def test_the_release_gate_shards_merges_and_summarises_with_real_options():
     text = GATE.read_text("utf-8")
     assert "matrix:" in text and "upload-artifact" in text and "GITHUB_STEP_SUMMARY" in text
     merge = _folded_command(text, "jmedethic merge")
-    build_parser().parse_args([word for word in merge[1:] if "*" not in word] + ["reports/a.json"])
+    args = build_parser().parse_args(
+        [word for word in merge[1:] if "*" not in word] + ["reports/a.json"]
+    )
+    assert args.html is not None and args.html_link == "$RUN_URL" and args.markdown is not None
     shard = _folded_command(text, "pytest")
     assert "--jmed-shard=$SHARD/8" in shard and "--jmed-report=reports/shard-$SHARD.json" in shard
