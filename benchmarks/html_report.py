@@ -2,6 +2,8 @@
 
     python benchmarks/html_report.py                       # a fresh simulated run as the source
     python benchmarks/html_report.py --source REPORT.json  # any report, repeated to each size
+    python benchmarks/html_report.py --reply-length 1200   # long, varied replies (stress)
+    python benchmarks/html_report.py --reply-length 1200 --reply-chars 400
 
 A real run of the plugin against the simulated endpoint (the 938 built-in conversations,
 wearing target) gives real transcripts; the report is repeated with fresh ids to 1,000 and
@@ -9,14 +11,21 @@ wearing target) gives real transcripts; the report is repeated with fresh ids to
 size, and, in headless Chromium (Debian's chromium via Playwright): the time from opening
 the file until the page is interactive (``body[data-ready="1"]``: data decoded, filters
 filled, first rows drawn), the time a filter and a text search take to redraw the list, and
-the JavaScript heap. Targets: interactive in under 3 s (1,000) and 15 s (50,000) on a
+the JavaScript heap. The search time includes the 200 ms the page waits for typing to pause. Targets: interactive in under 3 s (1,000) and 15 s (50,000) on a
 2-core machine, under 40 MB at 50,000. Ratios are against the 1,000-conversation page
 measured in the same run, since these machines are noisy.
+
+The simulated endpoint's replies are short and few (phrases it recombines), which gzip
+shrinks to almost nothing. ``--reply-length N`` replaces every reply and rationale with N
+(a rationale: N/6) characters of natural text, sentences of the corpus's own user turns in
+the conversation's language drawn at random, to see the size and speed of a run whose
+model writes long, varied answers; ``--reply-chars`` is the page's ``--html-reply-chars``.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import subprocess
 import sys
 import tempfile
@@ -81,6 +90,38 @@ def repeated(report: Report, size: int) -> Report:
     return new_report(report.metadata, results, decision=report.release_decision)
 
 
+def lengthened(report: Report, length: int, seed: int = 0) -> Report:
+    """Every reply ``length`` characters, every rationale a sixth of that, of real text."""
+    sentences: dict[str, list[str]] = {"ja": [], "en": []}
+    for result in report.conversations:
+        sentences[result.language].extend(t.user for t in result.turns)
+    rng = random.Random(seed)
+
+    def text(language: str, size: int) -> str:
+        parts, total = [], 0
+        while total < size:
+            parts.append(rng.choice(sentences[language]))
+            total += len(parts[-1]) + 1
+        return (" " if language == "en" else "").join(parts)[:size]
+
+    results = []
+    for result in report.conversations:
+        turns = [
+            turn.model_copy(
+                update={
+                    "reply": text(result.language, length),
+                    "verdicts": [
+                        v.model_copy(update={"rationale": text(result.language, length // 6)})
+                        for v in turn.verdicts
+                    ],
+                }
+            )
+            for turn in result.turns
+        ]
+        results.append(result.model_copy(update={"turns": turns}))
+    return report.model_copy(update={"conversations": results})
+
+
 def measure(browser: object, path: Path) -> dict[str, float]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     errors: list[str] = []
@@ -92,8 +133,8 @@ def measure(browser: object, path: Path) -> dict[str, float]:
 
     def redraw(action: str) -> float:
         begin = time.perf_counter()
-        page.evaluate(action)
-        page.evaluate("document.getElementById('shown').textContent")
+        page.evaluate(action)  # the state turns "working" at once
+        page.wait_for_selector("#shown[data-state='done']", timeout=120_000)
         return time.perf_counter() - begin
 
     filtering = redraw(
@@ -115,6 +156,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="a JSON report to repeat (default: a sim run)")
     parser.add_argument("--repeats", type=int, default=3, help="page loads per size (median)")
+    parser.add_argument(
+        "--reply-length", type=int, default=0, help="long varied replies (0: as run)"
+    )
+    parser.add_argument(
+        "--reply-chars", type=int, help="shorten replies in the page (--html-reply-chars)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -124,9 +171,11 @@ def main() -> None:
         with launch_chromium() as browser:
             for size in SIZES:
                 report = repeated(source, size)
+                if args.reply_length:
+                    report = lengthened(report, args.reply_length)
                 path = folder / f"report-{size}.html"
                 begin = time.perf_counter()
-                write_html(path, report)
+                write_html(path, report, reply_chars=args.reply_chars)
                 written = time.perf_counter() - begin
                 runs = sorted(
                     (measure(browser, path) for _ in range(args.repeats)),
