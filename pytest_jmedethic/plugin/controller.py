@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import queue
 import sqlite3
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -266,20 +267,32 @@ class ControllerSession:
             self.progress.advance(result, len(self.results), calls_so_far)
 
     # --- after the run ----------------------------------------------------------------
-    # tryfirst: before pytest's JUnit XML is written, which then holds the release decision
-    # (and before xdist's own, trylast, waits for the workers' processes to exit).
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+    # A wrapper: the report is built before every other plugin's sessionfinish (pytest's
+    # JUnit XML then holds the release decision; xdist's own waits for the workers to
+    # exit), and the exit status is settled after them all (syrupy ORs its own into it).
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionfinish(
+        self, session: pytest.Session, exitstatus: int
+    ) -> Generator[None, None, None]:
+        settled = self._finish(session, exitstatus)
+        try:
+            return (yield)
+        finally:
+            if settled is not None:
+                session.exitstatus = settled
+
+    def _finish(self, session: pytest.Session, exitstatus: int) -> pytest.ExitCode | None:
+        """Build and write the report; the exit status when the run's end decides it."""
         if self.local_worker is not None:
             self.local_worker.finish()
             self._count_calls("local", self.local_worker.calls)
         if not self.context.will_run:
-            return
+            return None
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             self._drain_pending_reports()
         ended_early = self.limiter.stopped if self.limiter is not None else None
         if not self.results and exitstatus in _ABORTED and ended_early is None:
-            return  # nothing ran (e.g. a collection error): an empty summary would only distract
+            return None  # nothing ran (a collection error): an empty summary would distract
         self.report = self._build_report(exitstatus, ended_early)
         if self.settings.report is not None:
             self.report_path, self.report_problem = write_report_file(self.report, self.settings)
@@ -291,9 +304,12 @@ class ControllerSession:
         blocked = decision is not None and not decision.passed
         if ended_early is not None:
             # The run stopped itself (pytest calls that interrupted): its decision decides.
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED if blocked else pytest.ExitCode.OK
-        elif blocked and session.exitstatus == pytest.ExitCode.OK:
+            settled = pytest.ExitCode.TESTS_FAILED if blocked else pytest.ExitCode.OK
+            session.exitstatus = settled
+            return settled
+        if blocked and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a failed gate blocks the release
+        return None
 
     def _build_report(self, exitstatus: int, ended_early: Stop | None) -> Report:
         from ..analysis.release_decision import Baseline, decide_release
