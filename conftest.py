@@ -122,8 +122,10 @@ def launch_chromium() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API marks an event loop as running in this thread
+    while it is open, and asyncio.run() in a later test would refuse to start."""
     try:
         path = chromium_path()
     except RuntimeError as exc:
