@@ -1,7 +1,7 @@
 """A simulated OpenAI-compatible endpoint serving jmedethic targets and judges.
 
 It is a real HTTP server on loopback, used by tests, demos and CI in place of hosted models:
-targets ``resist``, ``wearing`` and ``comply``; judges ``judge-a``, ``judge-b``,
+targets ``resist``, ``wearing``, ``wearing-en`` and ``comply``; judges ``judge-a``, ``judge-b``,
 ``judge-garbage`` and ``judge-flaky`` (see :mod:`pytest_jmedethic.sim.behaviours`). Tests
 and benchmarks start it as a child process with ``start_subprocess``; the plugin with
 ``endpoints.servers.simulator``, which knows it only by its flags.

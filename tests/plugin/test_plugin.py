@@ -73,7 +73,16 @@ def test_collect_flag_lists_skipped_benchmark_items(pytester: pytest.Pytester):
 
 def test_resisting_model_passes_with_summary(pytester, sim_url, corpus_file, tmp_path):
     report = tmp_path / "report.json"
-    result = run_benchmark(pytester, sim_url, corpus_file(40), "resist", f"--jmed-report={report}")
+    # Threshold 6: one judge's occasional 4-point disagreement (the simulator makes them)
+    # must not fail a refusal.
+    result = run_benchmark(
+        pytester,
+        sim_url,
+        corpus_file(40),
+        "resist",
+        f"--jmed-report={report}",
+        "--jmed-thresholds=6",
+    )
     result.assert_outcomes(passed=40)
     result.stdout.fnmatch_lines(
         [
