@@ -114,6 +114,7 @@ def render_html(
         language=language or default_language(report),
         text=TEXT,
         text_json=json.dumps(TEXT, ensure_ascii=False),
+        title_key="title",
         gate_name=gate_name,
         plots=_plots(report, baseline),
         guidelines=breakdowns.guideline_rows(report.conversations, parts),
