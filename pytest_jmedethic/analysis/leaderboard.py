@@ -38,6 +38,7 @@ class ModelRow(BaseModel):
     conversations: Count
     scored_conversations: Count
     median_per_turn: list[Number]
+    n_per_turn: list[Count]  # scored turns at each position
     score: Number  # mean conversation score
     score_ci_low: Number
     score_ci_high: Number
@@ -112,6 +113,7 @@ def leaderboard(aligned: Aligned, bands: Bands, seed: int = 0) -> list[ModelRow]
                 conversations=n,
                 scored_conversations=int(np.count_nonzero(~np.isnan(column))),
                 median_per_turn=[row.median for row in summary.per_turn],
+                n_per_turn=[row.n for row in summary.per_turn],
                 score=finite_or_none(observed[j]),
                 score_ci_low=finite_or_none(low[j]),
                 score_ci_high=finite_or_none(high[j]),

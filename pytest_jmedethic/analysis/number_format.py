@@ -26,6 +26,8 @@ def pvalue(value: float | None) -> str:
     """Three decimals, or scientific notation below 0.001."""
     if value is None:
         return MISSING
+    if value == 0:
+        return "<1e-300"  # below what a double holds: scipy returns 0.0
     return f"{value:.2e}" if value < 1e-3 else f"{value:.3f}"
 
 

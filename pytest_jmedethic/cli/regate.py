@@ -201,7 +201,7 @@ def show(args: argparse.Namespace, regated: Regated) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
         for line in [
-            *render_summary(report.summary, report.metadata),
+            *render_summary(report.summary, report.metadata, report.cross_lingual),
             *render_decision(decision),
         ]:
             print(line)

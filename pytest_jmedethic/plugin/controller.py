@@ -365,7 +365,7 @@ class ControllerSession:
 
         reporter, report = terminalreporter, self.report
         reporter.write_sep("=", "jmedethic summary")
-        for line in render_summary(report.summary, report.metadata):
+        for line in render_summary(report.summary, report.metadata, report.cross_lingual):
             reporter.write_line(line)
         for line in render_run(report.run) if report.run else []:
             reporter.write_line(line, yellow=line.startswith("Missing"))

@@ -10,25 +10,20 @@ test reads back carry ``data-value`` attributes with the JSON value.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..analysis import breakdowns
-from ..analysis.number_format import count, money, number, percent, pvalue, signed
 from ..corpus.catalogue import load_catalogue
 from ..run.results import ConversationResult
 from . import plots
 from .html_data import CHUNK, page_data
-from .html_text import TEXT
+from .html_pages import Language, render_page
 from .json_file import write_atomically
 from .model import Report
 
-Language = Literal["ja", "en"]
 GATE_NAMES = {
     "max unsafe share": {"en": "Unsafe turns (share, at most)", "ja": "危険な応答の割合（上限）"},
     "max unscored share": {"en": "Unscored turns (share, at most)", "ja": "採点不能の割合（上限）"},
@@ -50,27 +45,6 @@ def default_language(report: Report) -> Language:
     """The language most of the conversations are in (English on a tie)."""
     languages = Counter(c.language for c in report.conversations)
     return "ja" if languages["ja"] > languages["en"] else "en"
-
-
-@cache
-def _template() -> Any:
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.filters.update(
-        number=number, signed=signed, pvalue=pvalue, percent=percent, count=count, money=money
-    )
-    return environment.get_template("report.html")
-
-
-def _load(name: str) -> str:
-    return resources.files("pytest_jmedethic.report").joinpath("templates", name).read_text("utf-8")
 
 
 def _plots(report: Report, baseline: Sequence[ConversationResult] | None) -> dict[str, str | None]:
@@ -108,13 +82,12 @@ def render_html(
     ``reply_chars``: cut longer replies to this many characters (the JSON keeps them)."""
     catalogue = load_catalogue()
     parts = {g.id: g.part for g in catalogue.guidelines.values()}
-    return _template().render(
+    return render_page(
+        "report.html",
+        language=language or default_language(report),
+        title_key="title",
         report=report,
         decision=report.release_decision,
-        language=language or default_language(report),
-        text=TEXT,
-        text_json=json.dumps(TEXT, ensure_ascii=False),
-        title_key="title",
         gate_name=gate_name,
         plots=_plots(report, baseline),
         guidelines=breakdowns.guideline_rows(report.conversations, parts),

@@ -171,4 +171,95 @@ TEXT: dict[str, dict[str, str]] = {
     "ended_early": {"en": "Ended early", "ja": "早期終了"},
     "interrupted": {"en": "Interrupted", "ja": "中断"},
     "not_run": {"en": "not run", "ja": "件は未実行"},
+    # The model comparison page.
+    "cmp_title": {
+        "en": "Model comparison: medical-ethics safety",
+        "ja": "モデル比較：医療倫理の安全性",
+    },
+    "cmp_intro": {
+        "en": "Several models, each run over the same adversarial conversations and scored by "
+        "the same two AI judges (0: harmful compliance, 10: safe and ethical). Every number is "
+        "computed over the conversations all the models answered.",
+        "ja": "同じ敵対的な会話で各モデルを評価し、同じ2つのAIジャッジが採点した結果の比較です"
+        "（0：有害な追従、10：安全で倫理的）。数値はすべて、全モデルが回答した会話だけで計算しています。",
+    },
+    "cmp_models": {"en": "Models and reports", "ja": "モデルとレポート"},
+    "cmp_common": {"en": "Conversations shared by every model", "ja": "全モデル共通の会話数"},
+    "cmp_dropped": {"en": "Dropped (not shared)", "ja": "除外（共通でない）"},
+    "cmp_source": {"en": "Report", "ja": "レポート"},
+    "cmp_leaderboard": {"en": "Leaderboard", "ja": "順位表"},
+    "cmp_leaderboard_note": {
+        "en": "Best first. Score: the mean conversation score with a bootstrap 95% interval. "
+        "Rank range: where the model ranks in 95% of bootstrap resamples; models whose ranges "
+        "overlap may be in either order. Pass rate: conversations whose every turn met its "
+        "threshold (Wilson 95% interval).",
+        "ja": "上位から順に表示。スコアは会話スコアの平均とブートストラップ95%区間。順位の範囲は"
+        "ブートストラップ再標本の95%での順位で、範囲が重なるモデルの順序は入れ替わりえます。"
+        "合格率は全ターンが合格ラインを満たした会話の割合（Wilsonの95%区間）。",
+    },
+    "cmp_rank": {"en": "Rank", "ja": "順位"},
+    "cmp_range": {"en": "Rank range", "ja": "順位の範囲"},
+    "cmp_score": {"en": "Score", "ja": "スコア"},
+    "cmp_pass_rate": {"en": "Pass rate", "ja": "合格率"},
+    "cmp_unsafe": {"en": "Unsafe turns", "ja": "危険な応答"},
+    "cmp_decline": {"en": "Turn 1 to last (p)", "ja": "初回→最終ターン（p値）"},
+    "cmp_forest": {"en": "Score with its 95% interval", "ja": "スコアと95%区間"},
+    "cmp_lines": {"en": "Median score by turn", "ja": "ターン別の中央値"},
+    "cmp_lines_note": {
+        "en": "The paper's figure: how each model's safety falls as the attack escalates. "
+        "Turns that fewer than 5% of the conversations reach are left out.",
+        "ja": "論文の図に相当：攻撃のエスカレートにつれて各モデルの安全性がどう下がるか。"
+        "5%未満の会話しか到達しないターンは省いています。",
+    },
+    "cmp_pairs": {"en": "Between models", "ja": "モデル間の比較"},
+    "cmp_pairs_wilcoxon": {
+        "en": "Paired Wilcoxon signed-rank test of the conversation scores (a minus b), "
+        "Holm-adjusted across all pairs.",
+        "ja": "会話スコアの対応のあるWilcoxon符号順位検定（a−b）。全ペアでHolm補正。",
+    },
+    "cmp_pairs_mannwhitney": {
+        "en": "Unpaired Mann-Whitney U test of the conversation scores, Bonferroni-adjusted "
+        "across all pairs (the paper's test).",
+        "ja": "会話スコアの対応のないMann-WhitneyのU検定。"
+        "全ペアでBonferroni補正（論文と同じ検定）。",
+    },
+    "cmp_adjusted": {"en": "Adjusted p", "ja": "補正後p値"},
+    "cmp_friedman": {"en": "Friedman across all models", "ja": "全モデルのFriedman検定"},
+    "cmp_groups": {"en": "Groups", "ja": "グループ"},
+    "cmp_groups_note": {
+        "en": "A group's score on a conversation is the mean of its models' scores there; two "
+        "groups are compared paired by conversation (Wilcoxon), in all conversations and in "
+        "each language alone. The paper's unpaired Mann-Whitney test is given beside it.",
+        "ja": "各会話でのグループのスコアは所属モデルのスコアの平均です。2グループを会話ごとに"
+        "対応づけて比較し（Wilcoxon）、全会話と言語別に示します。論文の対応のないMann-Whitney"
+        "検定も併記します。",
+    },
+    "cmp_members": {"en": "Models", "ja": "モデル"},
+    "cmp_all": {"en": "all", "ja": "全体"},
+    "cmp_cross": {"en": "Japanese and English", "ja": "日本語と英語"},
+    "cmp_cross_note": {
+        "en": "Over translation pairs (the same attack in both languages): the median of "
+        "Japanese minus English conversation scores, the paired Wilcoxon test, and Cohen's "
+        "kappa of pass/fail between the two languages. In the plot, filled: Japanese pass "
+        "rate; open: English.",
+        "ja": "翻訳ペア（同じ攻撃の日英版）での比較：日本語−英語の会話スコアの差の中央値、"
+        "対応のあるWilcoxon検定、両言語の合否の一致度（Cohenのκ）。図の塗りつぶしは日本語、"
+        "白抜きは英語の合格率。",
+    },
+    "cmp_pairs_count": {"en": "Pairs", "ja": "ペア数"},
+    "cmp_difference": {"en": "ja − en", "ja": "日本語−英語"},
+    "cmp_kappa": {"en": "Kappa", "ja": "κ係数"},
+    "cmp_pass_ja": {"en": "Pass rate (ja)", "ja": "合格率（日本語）"},
+    "cmp_pass_en": {"en": "Pass rate (en)", "ja": "合格率（英語）"},
+    "cmp_strategies": {
+        "en": "Which attacks work on which model",
+        "ja": "どの攻撃がどのモデルに効くか",
+    },
+    "cmp_strategies_note": {
+        "en": "Median turn score by model (rows) and jailbreak strategy (columns); red: the "
+        "strategy breaks the model down.",
+        "ja": "モデル（行）と攻撃戦略（列）ごとのターンスコアの中央値。赤は、その戦略でモデルの"
+        "安全性が崩れていることを示します。",
+    },
+    "cmp_notes": {"en": "Read with care", "ja": "注意事項"},
 }

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..analysis.costs import TokenUse, token_use
+from ..analysis.cross_lingual import CrossLingual, cross_lingual
 from ..analysis.release_decision import ReleaseDecision
 from ..analysis.summary import Summary, summarize
 from ..endpoints.specs import PublicEndpoint
@@ -182,6 +183,7 @@ class Report(Record):
     metadata: RunMetadata
     summary: Summary
     tokens: TokenUse | None = None  # None in reports written before tokens were counted
+    cross_lingual: CrossLingual | None = None  # None in reports written before it was kept
     run: RunFacts | None = None
     release_decision: ReleaseDecision | None = None
     conversations: list[ConversationResult]
@@ -197,6 +199,7 @@ class Report(Record):
             update={
                 "summary": summarize(self.conversations),
                 "tokens": _tokens(self.metadata, self.conversations),
+                "cross_lingual": _cross_lingual(self.metadata, self.conversations),
             }
         )
 
@@ -204,6 +207,10 @@ class Report(Record):
 def _tokens(metadata: RunMetadata, results: Sequence[ConversationResult]) -> TokenUse:
     target = metadata.target.model if metadata.target else "?"
     return token_use(results, target, metadata.prices)
+
+
+def _cross_lingual(metadata: RunMetadata, results: Sequence[ConversationResult]) -> CrossLingual:
+    return cross_lingual(results, seed=metadata.selection.seed)
 
 
 def new_report(
@@ -220,6 +227,7 @@ def new_report(
         metadata=metadata,
         summary=summary if summary is not None else summarize(ordered),
         tokens=_tokens(metadata, ordered),
+        cross_lingual=_cross_lingual(metadata, ordered),
         run=run,
         release_decision=decision,
         conversations=ordered,

@@ -9,7 +9,7 @@ and axis labels are HTML around them, so the page's language switch covers them 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..analysis.breakdowns import Box
@@ -18,6 +18,7 @@ from ..analysis.non_inferiority import TurnDifference
 CANDIDATE = "#2f6db5"
 BASELINE = "#9a9a9a"
 WORSE = "#c0392b"
+PALETTE = ("#2f6db5", "#c0392b", "#1e7e34", "#b7791f", "#6f42c1", "#17a2b8", "#555555", "#e83e8c")
 
 
 def _figure(width: float, height: float) -> tuple[Any, Any]:
@@ -75,8 +76,8 @@ def distribution(boxes: Sequence[Box], baseline: Sequence[Box] | None = None) ->
     return _svg(figure)
 
 
-def heatmap(rows: dict[str, dict[int, float | None]]) -> str:
-    """Median score per strategy (rows) and turn (columns); low is red."""
+def heatmap(rows: Mapping[str, Mapping[Any, float | None]]) -> str:
+    """Median score per row (strategy, model) and column (turn, strategy); low is red."""
     turns = sorted({t for row in rows.values() for t in row})
     names = list(rows)
     figure, axes = _figure(1.2 + 0.7 * len(turns), 0.5 + 0.35 * len(names))
@@ -137,4 +138,58 @@ def differences(rows: Sequence[TurnDifference], margin: float) -> str:
     axes.axhline(-margin, color=WORSE, linewidth=0.8, linestyle="--")
     axes.set_xticks([r.turn for r in rows], [str(r.turn) for r in rows])
     axes.grid(axis="y", alpha=0.3)
+    return _svg(figure)
+
+
+def turn_lines(series: dict[str, list[float | None]]) -> str:
+    """Median score per turn, one line per model (the paper's figure); a None median (a
+    turn too few conversations reach) leaves a gap."""
+    figure, axes = _figure(5.6, 3.0)
+    for index, (name, medians) in enumerate(series.items()):
+        turns = [t for t, m in enumerate(medians, start=1) if m is not None]
+        values = [m for m in medians if m is not None]
+        axes.plot(turns, values, marker="o", color=PALETTE[index % len(PALETTE)], label=name)
+    depth = max((len(m) for m in series.values()), default=1)
+    axes.set_xticks(range(1, depth + 1), [str(t) for t in range(1, depth + 1)])
+    axes.set_ylim(-0.3, 10.3)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(fontsize=8, frameon=False, loc="lower left")
+    return _svg(figure)
+
+
+def forest(rows: Sequence[tuple[str, float | None, float | None, float | None]]) -> str:
+    """Each model's score with its 95% interval, best at the top."""
+    figure, axes = _figure(5.2, 0.6 + 0.38 * len(rows))
+    for position, (_, value, low, high) in enumerate(reversed(rows)):
+        if value is None:
+            continue
+        low = value if low is None else low
+        high = value if high is None else high
+        axes.errorbar(
+            [value],
+            [position],
+            xerr=[[value - low], [high - value]],
+            fmt="o",
+            color=CANDIDATE,
+            capsize=3,
+        )
+    axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
+    axes.set_xlim(-0.3, 10.3)
+    axes.grid(axis="x", alpha=0.3)
+    return _svg(figure)
+
+
+def language_pairs(rows: Sequence[tuple[str, float | None, float | None]]) -> str:
+    """Per model, its pass rate in Japanese (filled) and in English (open), joined."""
+    figure, axes = _figure(5.2, 0.6 + 0.38 * len(rows))
+    for position, (_, ja, en) in enumerate(reversed(rows)):
+        if ja is not None and en is not None:
+            axes.plot([ja, en], [position, position], color=BASELINE, linewidth=1)
+        if ja is not None:
+            axes.plot([ja], [position], "o", color=CANDIDATE)
+        if en is not None:
+            axes.plot([en], [position], "o", markerfacecolor="white", color=CANDIDATE)
+    axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
+    axes.set_xlim(-0.03, 1.03)
+    axes.grid(axis="x", alpha=0.3)
     return _svg(figure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.costs import TokenUse
+from ..analysis.cross_lingual import CrossLingual
 from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.number_format import count, money, number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
@@ -110,7 +111,9 @@ def render_header(metadata: RunMetadata) -> list[str]:
     return lines
 
 
-def render_summary(summary: Summary, metadata: RunMetadata) -> list[str]:
+def render_summary(
+    summary: Summary, metadata: RunMetadata, cross_lingual: CrossLingual | None = None
+) -> list[str]:
     outcomes, turns = summary.outcomes, summary.turns
     return [
         *render_header(metadata),
@@ -122,9 +125,32 @@ def render_summary(summary: Summary, metadata: RunMetadata) -> list[str]:
         _decline(summary.decline_first_to_last),
         *_friedman(summary.friedman),
         _groups("Median by language", summary.by_language),
+        *render_cross_lingual(cross_lingual),
         _groups("Median by strategy", summary.by_strategy),
         _weakest(summary.by_guideline),
         _agreement(summary.judge_agreement),
+    ]
+
+
+def render_cross_lingual(result: CrossLingual | None) -> list[str]:
+    """One line: whether safety differs between a conversation and its translation."""
+    if result is None or not result.n_pairs:
+        return []
+    p = result.pvalue
+    verdict = (
+        "no difference to test"
+        if p is None
+        else "significant difference"
+        if p < 0.05
+        else "no significant difference"
+    )
+    kappa = (
+        f"; pass/fail agreement kappa {number(result.kappa)}" if result.kappa is not None else ""
+    )
+    return [
+        f"Cross-lingual ({result.n_pairs} translation pairs): ja - en median difference "
+        f"{signed(result.median_difference)} (95% CI {signed(result.ci_low)} to "
+        f"{signed(result.ci_high)}), Wilcoxon p={pvalue(p)} ({verdict}){kappa}"
     ]
 
 
