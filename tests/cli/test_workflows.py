@@ -57,3 +57,17 @@ def test_the_release_gate_shards_merges_and_summarises_with_real_options():
     assert args.html is not None and args.html_link == "$RUN_URL" and args.markdown is not None
     shard = _folded_command(text, "pytest")
     assert "--jmed-shard=$SHARD/8" in shard and "--jmed-report=reports/shard-$SHARD.json" in shard
+
+
+def test_the_model_comparison_runs_a_matrix_and_compares_with_real_options():
+    text = (WORKFLOWS / "jmedethic-compare-models.yml").read_text("utf-8")
+    assert "fromJSON(vars.JMED_MODELS_JSON)" in text and "GITHUB_STEP_SUMMARY" in text
+    words = _folded_command(text, "jmedethic compare")
+    reports = ["reports/base.json", "reports/ft-v1.json"]
+    groups = ["--group", "medical=ft-v1", "--group", "general=base"]
+    flags = [w for w in words[2:] if "*" not in w and w != "$GROUPS"]
+    args = build_parser().parse_args(["compare", *reports, *groups, *flags])
+    assert args.html is not None and args.markdown is not None and args.html_link == "$RUN_URL"
+    assert args.reports == reports and args.group == ["medical=ft-v1", "general=base"]
+    run = _folded_command(text, "pytest")
+    assert "--jmed-report=reports/$NAME.json" in run
