@@ -17,6 +17,7 @@ from pytest_jmedethic.cli import main
 pytestmark = pytest.mark.xdist_group("compare")  # the four runs are made once
 
 MODELS = ("resist", "wearing", "comply", "wearing-en")
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +210,8 @@ def test_the_comparison_page_in_chromium(reports, tmp_path, capsys, chromium) ->
     assert int(shown["common"]) == 938
     page.click("#lang-en")
     assert page.inner_text("header h1") == "Model comparison: medical-ethics safety"
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.screenshot(path=SCREENSHOTS / "compare-en.png")  # the README's picture
     page.click("#lang-ja")
     assert page.inner_text("header h1") == "モデル比較：医療倫理の安全性"
     page.close()
