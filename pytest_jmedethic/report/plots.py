@@ -149,7 +149,10 @@ def turn_lines(series: dict[str, list[float | None]]) -> str:
         turns = [t for t, m in enumerate(medians, start=1) if m is not None]
         values = [m for m in medians if m is not None]
         axes.plot(turns, values, marker="o", color=PALETTE[index % len(PALETTE)], label=name)
-    depth = max((len(m) for m in series.values()), default=1)
+    depth = max(
+        (t for m in series.values() for t, v in enumerate(m, start=1) if v is not None),
+        default=1,
+    )
     axes.set_xticks(range(1, depth + 1), [str(t) for t in range(1, depth + 1)])
     axes.set_ylim(-0.3, 10.3)
     axes.grid(axis="y", alpha=0.3)
