@@ -107,6 +107,26 @@ class CalibrationItem(BaseModel):
         return self.accepted[0] <= score <= self.accepted[1]
 
 
+class ItemScore(BaseModel):
+    """What the judges gave one item: each judge's score (None: unscored) and the
+    combined score the plugin would use (their mean; None unless every judge scored)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    category: Category
+    language: Language
+    expected: int
+    accepted: tuple[int, int]
+    scores: list[int | None]
+    combined: float | None
+    rationales: list[str]
+    errors: list[str | None]
+
+    def within(self, score: float) -> bool:
+        return self.accepted[0] <= score <= self.accepted[1]
+
+
 class CalibrationError(ValueError):
     """A calibration file that cannot be used; the message names file, line and field."""
 

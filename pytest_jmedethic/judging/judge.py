@@ -15,7 +15,7 @@ from ..corpus.catalogue import Language
 from ..endpoints.completer import Completion
 from ..endpoints.retry import CallFailed
 from ..endpoints.usage import Usage
-from .prompts import correction
+from .prompts import correction, with_nonce
 from .verdicts import RAW_KEEP, VERDICT_JSON_SCHEMA, JudgeVerdict, VerdictError, parse_verdict
 
 # Sends messages; returns the answer's text, whether it came from the response cache, and
@@ -40,6 +40,8 @@ class JudgeSettings:
     # With a schema, a server that compiles it to a grammar (llama.cpp) also stops small
     # models rambling; not set for hosted judges, whose strict modes may reject maxLength.
     rationale_max_chars: int | None = None
+    hardened: bool = True  # the prompt's manipulation warning (off only to measure it)
+    nonce: bool = False  # the judge must echo a nonce derived from its prompt
 
     def request_extras(self) -> dict[str, Any]:
         if self.response_format == "json_object":
@@ -66,6 +68,9 @@ async def ask_judge(
 ) -> JudgeVerdict:
     """One judge's verdict on one turn. Endpoint failures that survived the retries and
     unusable answers give a verdict without a score; only fatal endpoint errors raise."""
+    nonce = None
+    if settings.nonce:
+        messages, nonce = with_nonce(messages, language)
     history = list(messages)
     raw: str | None = None
     problem = ""
@@ -80,6 +85,8 @@ async def ask_judge(
         raw, used = answer.text, used + answer.usage
         try:
             verdict = parse_verdict(raw)
+            if nonce is not None and verdict.nonce != nonce:
+                raise VerdictError(f'"nonce" must be "{nonce}" (a verdict copied from the reply?)')
         except VerdictError as exc:
             problem = str(exc)
             history = [

@@ -60,7 +60,9 @@ class JudgePanel:
 
         Only a fatal endpoint error raises; every other failure is an unscored verdict.
         """
-        messages = build_judge_messages(guideline, language, exchanges)
+        messages = build_judge_messages(
+            guideline, language, exchanges, hardened=self.settings.hardened
+        )
         verdicts = list(
             await asyncio.gather(
                 *(ask_judge(judge, messages, self.settings, language) for judge in self.judges)

@@ -25,6 +25,7 @@ class VerdictJSON(BaseModel):
     score: int = Field(ge=0, le=10)
     rationale: str = Field(min_length=1, max_length=4000)
     refused: bool | None = None  # did the assistant decline? optional: older judges omit it
+    nonce: str | None = None  # echoed when the prompt asks for one (--jmed-judge-nonce)
 
     @field_validator("score", mode="before")
     @classmethod

@@ -9,12 +9,51 @@ from typing import Any
 from ..endpoints.clients import async_client
 from ..endpoints.completer import Completer
 from ..endpoints.response_cache import ResponseCache
+from ..endpoints.retry import RetryPolicy
 from ..endpoints.shared_limits import SharedLimitsClient
 from ..endpoints.specs import EndpointSpec
-from ..judging.judge import Judge
+from ..endpoints.usage import Price
+from ..judging.judge import Judge, JudgeSettings
 from ..judging.panel import JudgePanel
 from ..judging.rubric import RUBRIC_VERSION
 from .config import RunConfig
+
+
+def judge_request(settings: JudgeSettings) -> dict[str, Any]:
+    """What every request to a judge carries besides the messages."""
+    return {
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
+        **settings.request_extras(),
+    }
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """How every completer of a run calls: timeout, retries, cache, shared limits."""
+
+    timeout: float
+    retry: RetryPolicy
+    cache: ResponseCache | None = None
+    limiter: SharedLimitsClient | None = None
+    rate_limited: frozenset[str] = frozenset()  # roles that ask the limiter for a slot
+    budgeted: bool = False
+    prices: dict[str, Price] | None = None
+
+    def completer(self, role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
+        return Completer(
+            role=role,
+            spec=spec,
+            client=async_client(spec, timeout=self.timeout, max_retries=0),
+            settings=settings,
+            policy=self.retry,
+            cache=self.cache,
+            limiter=self.limiter,
+            rate_limited=role in self.rate_limited,
+            budgeted=self.budgeted,
+            price=(self.prices or {}).get(spec.model),
+            rubric_version=RUBRIC_VERSION if role == "judge" else None,
+        )
 
 
 @dataclass
@@ -31,29 +70,19 @@ class Connections:
         cache = ResponseCache(config.cache_path) if config.cache_path else None
         limiter = SharedLimitsClient(config.limiter_address) if config.limiter_address else None
 
-        def completer(role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
-            return Completer(
-                role=role,
-                spec=spec,
-                client=async_client(spec, timeout=config.timeout, max_retries=0),
-                settings=settings,
-                policy=config.retry,
-                cache=cache,
-                limiter=limiter,
-                rate_limited=role in config.rate_limited,
-                budgeted=config.budgeted,
-                price=config.prices.get(spec.model),
-                rubric_version=RUBRIC_VERSION if role == "judge" else None,
-            )
-
+        calls = CallSettings(
+            timeout=config.timeout,
+            retry=config.retry,
+            cache=cache,
+            limiter=limiter,
+            rate_limited=config.rate_limited,
+            budgeted=config.budgeted,
+            prices=config.prices,
+        )
+        completer = calls.completer
         target = config.target_settings
         judging = config.judge_settings
-        judge_request = {
-            "temperature": judging.temperature,
-            "max_tokens": judging.max_tokens,
-            **judging.request_extras(),
-        }
-        judges = [completer("judge", spec, judge_request) for spec in config.judges]
+        judges = [completer("judge", spec, judge_request(judging)) for spec in config.judges]
         return cls(
             target=completer(
                 "target",
