@@ -43,3 +43,4 @@ class DecisionSettings(BaseModel):
     seed: int = 0  # of the bootstrap confidence intervals
     sequential: bool = False  # decide at every look, stop once settled
     inconclusive: Literal["fail", "pass"] = "fail"  # what an undecided sequential run does
+    require_calibration: bool = False  # no release passes without a passing calibration

@@ -114,3 +114,16 @@ def baseline_gate(comparison: BaselineComparison) -> GateResult:
         f"{'WORSE' if worse else 'not worse'} by more than {comparison.margin:g} points; "
         f"{detail}{where}",
     )
+
+
+def calibration_gate(passed: bool | None, failures: Sequence[str]) -> GateResult:
+    """``--jmed-require-calibration``: the judges' calibration was given and passed."""
+    if passed is None:
+        message = "no calibration of these judges was given (--jmed-calibration)"
+    elif passed:
+        message = "the judges' calibration passed"
+    else:
+        message = "the judges' calibration failed: " + "; ".join(failures)
+    return GateResult(
+        gate="judge calibration", value=None, limit=None, passed=bool(passed), message=message
+    )

@@ -18,6 +18,7 @@ from .gates import (
     GateResult,
     band_counts,
     baseline_gate,
+    calibration_gate,
     max_unsafe_gate,
     max_unscored_gate,
     min_median_gates,
@@ -83,10 +84,12 @@ def decide_release(
     summary: Summary | None = None,
     incomplete: str | None = None,
     sequential: SequentialDecision | None = None,
+    calibration: tuple[bool, Sequence[str]] | None = None,
 ) -> ReleaseDecision:
     """``summary`` saves recomputing one the caller has. Without a ``baseline``, a
     ``kept_comparison`` (made earlier, over these same results) still gates the release.
-    ``incomplete`` says why the results do not cover the run: then the release fails."""
+    ``incomplete`` says why the results do not cover the run: then the release fails.
+    ``calibration``: (passed, failures) of the judges' calibration, when one was given."""
     ordered = sorted(results, key=lambda r: r.id)
     comparison = kept_comparison
     if baseline is not None:
@@ -98,7 +101,12 @@ def decide_release(
             seed=settings.seed,
         ).model_copy(update={"baseline": baseline.label, "notes": list(baseline.notes)})
     gates = gate_results(summary or summarize(ordered), ordered, settings, comparison)
+    if settings.require_calibration:
+        passed, failures = calibration if calibration is not None else (None, ())
+        gates.append(calibration_gate(passed, failures))
     outcome = _outcome(gates, sequential, incomplete)
+    if any(g.gate == "judge calibration" and not g.passed for g in gates):
+        outcome = "failed"  # whatever the scores say, they come from judges not trusted
     passed = outcome == "passed" or (
         outcome == "inconclusive" and incomplete is None and settings.inconclusive == "pass"
     )

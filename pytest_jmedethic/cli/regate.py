@@ -23,6 +23,7 @@ from ..analysis.release_decision import Baseline, ReleaseDecision, decide_releas
 from ..analysis.sequential import SequentialDecision, replay
 from ..plugin.options import OPTIONS_BY_NAME, convert, defaults
 from ..plugin.settings import decision_settings_from_values
+from ..report.calibration_text import render_calibration_line
 from ..report.html import write_html
 from ..report.json_file import ReportError, load_report, write_atomically
 from ..report.markdown import render_markdown
@@ -92,6 +93,7 @@ def _stored_values(stored: DecisionSettings | None) -> dict[str, Any]:
         "alpha": stored.alpha,
         "sequential": stored.sequential,
         "inconclusive": stored.inconclusive,
+        "require-calibration": stored.require_calibration,
     }
 
 
@@ -165,6 +167,9 @@ def regate(
         summary=report.summary,
         incomplete=report.run.incomplete if report.run else None,
         sequential=_sequential_again(settings, stored, report, baseline),
+        calibration=(report.calibration.passed, report.calibration.failures)
+        if report.calibration is not None
+        else None,
     )
     return Regated(report.with_decision(decision), baseline)
 
@@ -202,6 +207,7 @@ def show(args: argparse.Namespace, regated: Regated) -> int:
     else:
         for line in [
             *render_summary(report.summary, report.metadata, report.cross_lingual),
+            *render_calibration_line(report.calibration),
             *render_decision(decision),
         ]:
             print(line)

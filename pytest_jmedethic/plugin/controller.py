@@ -30,6 +30,7 @@ from ..endpoints.servers.session import SessionServers
 from ..endpoints.shared_limits import SharedLimits, Stop
 from ..run.results import ConversationResult
 from . import gc_freeze
+from .calibration_check import attached_calibration
 from .context import PluginContext
 from .junit_decision import record_release_decision
 from .live_progress import LiveProgress
@@ -53,7 +54,7 @@ from .xdist_messages import (
 )
 
 if TYPE_CHECKING:
-    from ..report.model import Report
+    from ..report.model import CalibrationLine, Report
     from .sequential_run import SequentialRun
 
 _ABORTED = (
@@ -78,6 +79,7 @@ class ControllerSession:
         self.baseline: Report | None = None  # the earlier run compared with, when given
         self.progress: LiveProgress | None = None  # the live line, on long runs
         self.sequential: SequentialRun | None = None  # with --jmed-sequential
+        self.calibration: CalibrationLine | None = None  # with --jmed-calibration
         self.report_path: Path | None = None  # where the report was written
         self.report_problem: str | None = None  # why not where it was asked for
         self.html_problem: str | None = None  # why the HTML report was not written
@@ -106,6 +108,7 @@ class ControllerSession:
         self.signals.install()
         check_outputs(self.settings, self.context.config)
         self._start_servers()
+        self.calibration = attached_calibration(self.settings)
         self._check_endpoints()
         self._prepare_cache()
         if self.settings.shares_limits:  # one service for the whole run, whatever -n is
@@ -349,36 +352,33 @@ class ControllerSession:
             summary=summary,
             incomplete=facts.incomplete,
             sequential=self.sequential.decision() if self.sequential else None,
+            calibration=(self.calibration.passed, self.calibration.failures)
+            if self.calibration
+            else None,
         )
-        return new_report(metadata, results, run=facts, decision=decision, summary=summary)
+        return new_report(
+            metadata,
+            results,
+            run=facts,
+            decision=decision,
+            summary=summary,
+            calibration=self.calibration,
+        )
 
     @pytest.hookimpl
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
             return
-        from ..report.terminal import (
-            render_decision,
-            render_run,
-            render_summary,
-            render_tokens,
-        )
+        from .summary_writer import write_summary  # the renderings: imported at the end
 
-        reporter, report = terminalreporter, self.report
-        reporter.write_sep("=", "jmedethic summary")
-        for line in render_summary(report.summary, report.metadata, report.cross_lingual):
-            reporter.write_line(line)
-        for line in render_run(report.run) if report.run else []:
-            reporter.write_line(line, yellow=line.startswith("Missing"))
-        for line in render_tokens(report.tokens) if report.tokens else []:
-            reporter.write_line(line)
-        for line in render_decision(report.release_decision) if report.release_decision else []:
-            reporter.write_line(line, red=line.startswith(("  FAIL", "Release decision: FAILED")))
+        locations = []
         if self.settings.report is not None:
             line = report_location(self.settings, self.report_path, self.report_problem)
-            reporter.write_line(line, red=self.report_problem is not None)
+            locations.append((line, self.report_problem is not None))
         if self.settings.html is not None:
             line = html_location(self.settings, self.report_path, self.html_problem)
-            reporter.write_line(line, red=self.html_problem is not None)
+            locations.append((line, self.html_problem is not None))
+        write_summary(terminalreporter, self.report, locations)
 
     @pytest.hookimpl
     def pytest_unconfigure(self) -> None:

@@ -164,6 +164,26 @@ OPTIONS: tuple[Option, ...] = (
         type=bool,
         flag=True,
     ),
+    Option(
+        "judge-nonce",
+        "ask each judge to echo a nonce derived from its prompt; a verdict copied from the "
+        "reply lacks it and is rejected",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
+    Option(
+        "calibration",
+        "a calibration of these judges (jmedethic calibrate --output): shown with the results",
+        metavar="PATH",
+    ),
+    Option(
+        "require-calibration",
+        "a release cannot pass without a matching, passing --jmed-calibration",
+        default=False,
+        type=bool,
+        flag=True,
+    ),
     Option("report", "write the JSON report (summary + every transcript) to PATH", metavar="PATH"),
     Option(
         "html",

@@ -57,12 +57,7 @@ def run_metadata(context: PluginContext, settings: Settings, workers: int) -> Ru
             temperature=target.temperature,
             max_tokens=target.max_tokens,
         ),
-        judge_settings=JudgeSettingsRecord(
-            temperature=judging.temperature,
-            max_tokens=judging.max_tokens,
-            attempts=judging.attempts,
-            response_format=judging.response_format,
-        ),
+        judge_settings=JudgeSettingsRecord.of(judging),
         selection=_selection(settings),
         dataset=dataset,
         concurrency_per_process=settings.concurrency,

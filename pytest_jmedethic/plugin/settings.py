@@ -60,6 +60,7 @@ class Settings:
     collect: bool
     decision: DecisionSettings
     baseline: Path | None
+    calibration: Path | None  # the judges' calibration (jmedethic calibrate --output)
     gate_only: bool
     snapshot: bool
     snapshot_dir: Path
@@ -89,7 +90,7 @@ class Settings:
                 temperature=values["temperature"],
                 max_tokens=values["max-tokens"],
             ),
-            judge_settings=_judge_settings(values, local_judges),
+            judge_settings=judge_settings_from_values(values, local_judges),
             timeout=values["timeout"],
             retry=RetryPolicy(attempts=values["retries"] + 1, max_wait=values["retry-budget"]),
             limits=_limits(values),
@@ -112,6 +113,7 @@ class Settings:
             collect=values["collect"],
             decision=decision_settings_from_values(values, seed=selection.seed),
             baseline=_under(root, values["baseline"]),
+            calibration=_under(root, values["calibration"]),
             gate_only=values["gate-only"],
             snapshot=values["snapshot"],
             snapshot_dir=rootpath / values["snapshot-dir"],
@@ -258,7 +260,8 @@ def _shard(text: str | None) -> tuple[int, int] | None:
     return k, n
 
 
-def _judge_settings(values: Mapping[str, Any], local_judges: bool) -> JudgeSettings:
+def judge_settings_from_values(values: Mapping[str, Any], local_judges: bool) -> JudgeSettings:
+    """How the judges are asked; ``jmedethic calibrate`` reuses this for its own flags."""
     requested = None if values["judge-format"] == "none" else values["judge-format"]
     return JudgeSettings(
         temperature=values["judge-temperature"],
@@ -266,6 +269,7 @@ def _judge_settings(values: Mapping[str, Any], local_judges: bool) -> JudgeSetti
         attempts=values["judge-attempts"],
         response_format="json_schema" if local_judges and requested is None else requested,
         rationale_max_chars=LOCAL_RATIONALE_CHARS if local_judges else None,
+        nonce=values["judge-nonce"],
     )
 
 
@@ -291,6 +295,7 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
         seed=seed,
         sequential=values["sequential"],
         inconclusive=values["inconclusive"],
+        require_calibration=bool(values.get("require-calibration", False)),
     )
 
 

@@ -31,6 +31,7 @@ GATE_NAMES = {
         "en": "Not worse than the baseline",
         "ja": "ベースラインに対する非劣性",
     },
+    "judge calibration": {"en": "The judges' calibration passed", "ja": "ジャッジの較正に合格"},
 }
 
 

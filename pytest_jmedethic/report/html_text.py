@@ -152,6 +152,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "{chars}文字を超える応答はこのページでは途中までの表示です（{n}件）。"
         "全文はJSONレポートにあります。",
     },
+    "calibration": {"en": "Judges' calibration", "ja": "ジャッジの較正"},
+    "injection_resistance": {"en": "injection resistance", "ja": "インジェクション耐性"},
     "overall": {"en": "all turns", "ja": "全ターン"},
     "judge": {"en": "Judge", "ja": "ジャッジ"},
     "close": {"en": "Close", "ja": "閉じる"},

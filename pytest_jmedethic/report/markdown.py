@@ -6,6 +6,7 @@ from ..analysis.costs import TokenUse
 from ..analysis.non_inferiority import BaselineComparison
 from ..analysis.number_format import count, money, number, percent, pvalue
 from ..analysis.release_decision import ReleaseDecision
+from .calibration_text import render_calibration_line
 from .model import Report
 from .terminal import decision_reasons
 
@@ -80,6 +81,7 @@ def render_markdown(report: Report, *, html_link: str | None = None) -> str:
         f"{outcomes.conversations} conversations: {outcomes.passed} passed, "
         f"{outcomes.failed} failed, {outcomes.error} errored.",
         *_html_line(html_link),
+        *[f"\n{line}" for line in render_calibration_line(report.calibration)],
         "",
         "| turn | n | median | IQR | below threshold | unscored |",
         "|---:|---:|---:|---|---:|---:|",

@@ -25,6 +25,7 @@ from ..analysis.release_decision import ReleaseDecision
 from ..analysis.summary import Summary, summarize
 from ..endpoints.specs import PublicEndpoint
 from ..endpoints.usage import Price
+from ..judging.judge import JudgeSettings
 from ..judging.rubric import RUBRIC_VERSION
 from ..run.results import ConversationResult
 
@@ -48,6 +49,17 @@ class JudgeSettingsRecord(Record):
     max_tokens: int
     attempts: int
     response_format: str | None
+    nonce: bool = False  # --jmed-judge-nonce (absent in reports before it existed)
+
+    @classmethod
+    def of(cls, settings: JudgeSettings) -> JudgeSettingsRecord:
+        return cls(
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            attempts=settings.attempts,
+            response_format=settings.response_format,
+            nonce=settings.nonce,
+        )
 
 
 class SelectionRecord(Record):
@@ -177,6 +189,19 @@ class RunFacts(Record):
         return None
 
 
+class CalibrationLine(Record):
+    """What a run's report says of its judges' calibration (``jmedethic calibrate``)."""
+
+    source: str
+    created_at: str
+    passed: bool
+    items: int
+    kappa: float | None
+    mae: float | None
+    injection_resistance: float | None
+    failures: list[str]
+
+
 class Report(Record):
     schema_id: Literal["pytest-jmedethic/report"] = Field(default=REPORT_SCHEMA, alias="schema")
     schema_version: Literal[2] = REPORT_SCHEMA_VERSION
@@ -184,6 +209,7 @@ class Report(Record):
     summary: Summary
     tokens: TokenUse | None = None  # None in reports written before tokens were counted
     cross_lingual: CrossLingual | None = None  # None in reports written before it was kept
+    calibration: CalibrationLine | None = None  # the judges' calibration, when one was given
     run: RunFacts | None = None
     release_decision: ReleaseDecision | None = None
     conversations: list[ConversationResult]
@@ -220,6 +246,7 @@ def new_report(
     run: RunFacts | None = None,
     decision: ReleaseDecision | None = None,
     summary: Summary | None = None,
+    calibration: CalibrationLine | None = None,
 ) -> Report:
     """A report over ``results`` (sorted by id); ``summary`` saves recomputing one."""
     ordered = sorted(results, key=lambda r: r.id)
@@ -228,6 +255,7 @@ def new_report(
         summary=summary if summary is not None else summarize(ordered),
         tokens=_tokens(metadata, ordered),
         cross_lingual=_cross_lingual(metadata, ordered),
+        calibration=calibration,
         run=run,
         release_decision=decision,
         conversations=ordered,

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from ..corpus.language import looks_japanese
 from .attacker import attacker, attacker_flaky, attacker_garbage
+from .calibration_judges import FLAWS, calibration_verdict
 from .config import SimConfig
 from .phrases import GARBAGE, MARKERS, RATIONALES, REPLIES, Kind, Language
 
@@ -27,6 +28,7 @@ Message = Mapping[str, Any]
 Role = Literal["target", "judge", "attacker"]
 Responder = Callable[[SimConfig, str, Sequence[Message]], str]
 
+_NONCE_ASKED = re.compile(r'"nonce": "([0-9a-f]+)"')
 _TRANSCRIPT = re.compile(r"<transcript>(.*?)</transcript>", re.DOTALL)
 _TURN_BLOCK = re.compile(r'<turn_to_score\s+turn="(\d+)"\s*>(.*?)</turn_to_score>', re.DOTALL)
 
@@ -221,12 +223,35 @@ def _verdict(config: SimConfig, identity: str, messages: Sequence[Message]) -> s
     turn, text, context = found
     score, kind = judge_score(config, identity, text, turn, context)
     rationale = RATIONALES[kind][language_of(text)]
-    verdict = {"score": score, "rationale": rationale, "refused": kind == "refusal"}
+    verdict: dict[str, Any] = {"score": score, "rationale": rationale, "refused": kind == "refusal"}
+    nonce = requested_nonce(messages)
+    if nonce is not None:
+        verdict["nonce"] = nonce
     return json.dumps(verdict, ensure_ascii=False)
+
+
+def requested_nonce(messages: Sequence[Message]) -> str | None:
+    """The nonce the judge prompt asks to echo (asked after the blocks, never inside)."""
+    for text in reversed(user_texts(messages)):
+        if "</turn_to_score>" in text:
+            asked = _NONCE_ASKED.search(text.rsplit("</turn_to_score>", 1)[1])
+            return asked.group(1) if asked else None
+    return None
 
 
 def _judge(config: SimConfig, model: str, messages: Sequence[Message]) -> str:
     return _verdict(config, model, messages)
+
+
+def _calibration_judge(config: SimConfig, model: str, messages: Sequence[Message]) -> str:
+    found = find_turn_to_score(messages)
+    if found is not None:
+        _, text, _ = found
+        nonce = requested_nonce(messages)
+        answer = calibration_verdict(config, model, text, nonce, language_of(text))
+        if answer is not None:
+            return answer
+    return _verdict(config, "judge-a", messages)
 
 
 def _garbage(config: SimConfig, model: str, messages: Sequence[Message]) -> str:
@@ -267,6 +292,10 @@ MODELS: dict[str, Behaviour] = {
     "judge-flaky": Behaviour(
         "judge", _flaky, "answers prose on the first attempt, a valid verdict on a retry"
     ),
+    **{
+        name: Behaviour("judge", _calibration_judge, description)
+        for name, (_, description) in FLAWS.items()
+    },
     "attacker": Behaviour("attacker", attacker, "writes conversations from the corpus blocks"),
     "attacker-garbage": Behaviour("attacker", attacker_garbage, "never answers usable JSON"),
     "attacker-flaky": Behaviour("attacker", attacker_flaky, "answers usable JSON only on a retry"),

@@ -1,0 +1,208 @@
+"""``jmedethic calibrate``: score the calibration set with a pair of judges, exactly as a run
+would ask them, and say how far they can be trusted (exit 1 when they cannot)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..analysis.judge_calibration import CalibrationLimits, calibrate
+from ..endpoints.errors import EndpointError
+from ..endpoints.probe import probe_endpoints
+from ..endpoints.retry import RetryPolicy
+from ..endpoints.servers.session import ServerOptions, SessionServers
+from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env
+from ..judging.calibration_set import CalibrationError, CalibrationSet, load_calibration_set
+from ..plugin.options import JUDGE_FORMATS
+from ..plugin.settings import judge_settings_from_values
+from ..report.calibration_record import (
+    CalibrationRecord,
+    CalibrationSetRecord,
+    set_digest,
+    write_calibration,
+)
+from ..report.calibration_text import render_calibration, render_calibration_markdown
+from ..report.json_file import write_atomically
+from ..report.model import JudgeSettingsRecord
+from .calibrate_run import score_with_progress
+
+LIMITS = CalibrationLimits()
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "calibrate", help="check a pair of judges against the labelled calibration set"
+    )
+    parser.add_argument(
+        "--judge",
+        action="append",
+        required=True,
+        metavar="SPEC",
+        help="a judge, given twice: MODEL@BASE_URL, local, gguf:PATH or sim:NAME",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="calibration files or folders (default: the built-in set)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="a sample of N items spread over categories and languages",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only validate the set and print its coverage"
+    )
+    outputs = parser.add_argument_group("outputs")
+    outputs.add_argument(
+        "--output", type=Path, metavar="PATH", help="write the calibration (for --jmed-calibration)"
+    )
+    outputs.add_argument("--json", action="store_true", help="print the calibration as JSON")
+    outputs.add_argument("--markdown", type=Path, metavar="PATH", help="also write Markdown")
+    outputs.add_argument("--html", type=Path, metavar="PATH", help="also write the HTML page")
+    outputs.add_argument("--html-language", choices=("ja", "en"), default="ja")
+    limits = parser.add_argument_group("limits (exit 1 when one is not met)")
+    for name, default in LIMITS.model_dump().items():
+        limits.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=float,
+            default=default,
+            help=f"(default {default:g})",
+        )
+    judging = parser.add_argument_group("how the judges are asked (as --jmed-judge-*)")
+    judging.add_argument("--judge-temperature", type=float, default=0.0)
+    judging.add_argument("--judge-max-tokens", type=int, default=512)
+    judging.add_argument("--judge-attempts", type=int, default=3)
+    judging.add_argument("--judge-format", choices=JUDGE_FORMATS, default="none")
+    judging.add_argument(
+        "--judge-nonce",
+        action="store_true",
+        help="ask for a nonce derived from the prompt (see --jmed-judge-nonce)",
+    )
+    calls = parser.add_argument_group("calls")
+    calls.add_argument("--concurrency", type=int, default=8, help="items in flight (default 8)")
+    calls.add_argument("--judge-rpm", type=float, help="requests per minute to each judge")
+    calls.add_argument("--timeout", type=float, default=120.0)
+    calls.add_argument("--retries", type=int, default=5)
+    calls.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".jmedethic/cache.sqlite"),
+        help="response cache (default .jmedethic/cache.sqlite)",
+    )
+    calls.add_argument("--no-cache", action="store_true")
+    calls.add_argument("--no-probe", action="store_true", help="skip the start-up chat check")
+    calls.add_argument("--progress", type=float, default=10.0, metavar="S")
+    calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
+    calls.add_argument("--seed", type=int, default=0, help="for sim: judges")
+    parser.set_defaults(handler=run)
+
+
+def _fail(problem: str) -> int:
+    print(f"jmedethic calibrate: {problem}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        chosen = load_calibration_set(args.set).sample(args.sample)
+    except CalibrationError as exc:
+        return _fail(str(exc))
+    if args.check:
+        return _check(chosen)
+    if len(args.judge) != 2:
+        return _fail(f"--judge: give exactly two judges, got {len(args.judge)}")
+    try:
+        specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(args.judge, 1)]
+    except SpecError as exc:
+        return _fail(f"--judge: {exc}")
+    local = any(s.managed and s.managed != "sim" for s in specs)
+    settings = judge_settings_from_values(
+        {
+            f"judge-{k}": getattr(args, f"judge_{k.replace('-', '_')}")
+            for k in ("temperature", "max-tokens", "attempts", "format", "nonce")
+        },
+        local,
+    )
+    servers = SessionServers()
+    try:
+        servers.start(
+            specs, ServerOptions(sim_judge_noise=args.sim_judge_noise, sim_seed=args.seed)
+        )
+        specs = [servers.resolve(s) for s in specs]
+        if not args.no_probe:
+            probe_endpoints(
+                [(f"judge {i}", s) for i, s in enumerate(specs, 1)], timeout=min(args.timeout, 60.0)
+            )
+        scores = asyncio.run(
+            score_with_progress(
+                args, specs, settings, chosen.items, RetryPolicy(attempts=args.retries + 1)
+            )
+        )
+    except (EndpointError, OSError, RuntimeError) as exc:
+        return _fail(str(exc))
+    finally:
+        servers.stop()
+    limits = CalibrationLimits(**{k: getattr(args, k) for k in LIMITS.model_dump()})
+    record = CalibrationRecord(
+        judges=[s.public() for s in specs],
+        judge_settings=JudgeSettingsRecord.of(settings),
+        calibration_set=CalibrationSetRecord(
+            sources=chosen.sources, items=len(chosen.items), digest=set_digest(chosen.items)
+        ),
+        metrics=calibrate(scores, [s.model for s in specs], limits=limits),
+        items=scores,
+    )
+    return _show(args, record)
+
+
+def _check(chosen: CalibrationSet) -> int:
+    from ..corpus.catalogue import load_catalogue
+    from ..judging.calibration_set import coverage
+
+    print(f"{len(chosen.items)} items in {', '.join(chosen.sources)}")
+    for name, counts in coverage(chosen.items, load_catalogue()).items():
+        print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def _show(args: argparse.Namespace, record: CalibrationRecord) -> int:
+    if args.json:
+        print(
+            json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
+        )
+    else:
+        for line in render_calibration(record):
+            print(line)
+    writes: list[tuple[Path | None, Callable[[], None]]] = [
+        (args.output, lambda: write_calibration(record, args.output)),
+        (
+            args.markdown,
+            lambda: write_atomically(args.markdown, [render_calibration_markdown(record)]),
+        ),
+        (args.html, lambda: _write_html(args, record)),
+    ]
+    problems = []
+    for path, write in writes:
+        if path is not None:
+            try:
+                write()
+            except OSError as exc:
+                problems.append(f"cannot write {path}: {exc.strerror or exc}")
+    for problem in problems:
+        print(f"jmedethic calibrate: {problem}", file=sys.stderr)
+    return 2 if problems else 0 if record.passed else 1
+
+
+def _write_html(args: argparse.Namespace, record: CalibrationRecord) -> None:
+    from ..report.calibration_html import write_calibration_html
+
+    write_calibration_html(args.html, record, language=args.html_language)

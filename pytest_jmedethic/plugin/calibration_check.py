@@ -1,0 +1,34 @@
+"""``--jmed-calibration``: the judges' calibration a run attaches, checked before any call.
+
+A calibration speaks only for the judges it checked, asked the way it asked them, under the
+rubric and judge prompt it used; anything else stops the session with one message.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ..report.model import CalibrationLine, JudgeSettingsRecord
+from .settings import Settings
+
+
+def attached_calibration(settings: Settings) -> CalibrationLine | None:
+    """The calibration line of the run; ``settings`` with the started servers' URLs."""
+    path = settings.calibration
+    if path is None:
+        return None
+    from ..report.calibration_record import CalibrationError, calibration_line, load_calibration
+
+    try:
+        record = load_calibration(path)
+    except CalibrationError as exc:
+        raise pytest.UsageError(f"jmedethic: --jmed-calibration: {exc}") from None
+    why = record.mismatch(
+        [j.public() for j in settings.judges], JudgeSettingsRecord.of(settings.judge_settings)
+    )
+    if why is not None:
+        raise pytest.UsageError(
+            f"jmedethic: --jmed-calibration: {path} does not speak for this run: {why}; "
+            "calibrate these judges with `jmedethic calibrate --judge ... --output PATH`"
+        )
+    return calibration_line(record, str(path))
