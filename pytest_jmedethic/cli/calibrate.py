@@ -61,6 +61,14 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="only validate the set and print its coverage"
     )
+    _add_outputs(parser)
+    _add_limits(parser)
+    _add_judging(parser)
+    _add_calls(parser)
+    parser.set_defaults(handler=run)
+
+
+def _add_outputs(parser: argparse.ArgumentParser) -> None:
     outputs = parser.add_argument_group("outputs")
     outputs.add_argument(
         "--output", type=Path, metavar="PATH", help="write the calibration (for --jmed-calibration)"
@@ -69,6 +77,9 @@ def add_parser(commands: Any) -> None:
     outputs.add_argument("--markdown", type=Path, metavar="PATH", help="also write Markdown")
     outputs.add_argument("--html", type=Path, metavar="PATH", help="also write the HTML page")
     outputs.add_argument("--html-language", choices=("ja", "en"), default="ja")
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_argument_group("limits (exit 1 when one is not met)")
     for name, default in LIMITS.model_dump().items():
         limits.add_argument(
@@ -77,6 +88,9 @@ def add_parser(commands: Any) -> None:
             default=default,
             help=f"(default {default:g})",
         )
+
+
+def _add_judging(parser: argparse.ArgumentParser) -> None:
     judging = parser.add_argument_group("how the judges are asked (as --jmed-judge-*)")
     judging.add_argument("--judge-temperature", type=float, default=0.0)
     judging.add_argument("--judge-max-tokens", type=int, default=512)
@@ -87,6 +101,9 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="ask for a nonce derived from the prompt (see --jmed-judge-nonce)",
     )
+
+
+def _add_calls(parser: argparse.ArgumentParser) -> None:
     calls = parser.add_argument_group("calls")
     calls.add_argument("--concurrency", type=int, default=8, help="items in flight (default 8)")
     calls.add_argument("--judge-rpm", type=float, help="requests per minute to each judge")
@@ -103,7 +120,6 @@ def add_parser(commands: Any) -> None:
     calls.add_argument("--progress", type=float, default=10.0, metavar="S")
     calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
     calls.add_argument("--seed", type=int, default=0, help="for sim: judges")
-    parser.set_defaults(handler=run)
 
 
 def _fail(problem: str) -> int:

@@ -48,6 +48,8 @@ def test_a_version_1_report_loads_with_every_number_it_held(path: Path) -> None:
     # Version 2 writes the optional fields as null where version 1 left them out.
     metadata = {"merged_from": None, **raw["metadata"], "prices": {}}
     metadata["dataset"] = {"error": None, **metadata["dataset"]}
+    # Version 1 judges never answered with a nonce.
+    metadata["judge_settings"] = {**metadata["judge_settings"], "nonce": False}
     assert dumped["metadata"] == metadata
     assert dumped["summary"] == raw["summary"]
     assert without_usage(dumped["conversations"]) == raw["conversations"]
