@@ -56,7 +56,7 @@ def test_a_version_1_report_loads_with_every_number_it_held(path: Path) -> None:
     fresh = {"stopped_by": None, "ended_early": None}
     assert dumped["run"] == ({**fresh, **raw["run"]} if raw.get("run") else None)
     decision, old = dumped["release_decision"], raw["verdict"]
-    new_settings = {"sequential": False, "inconclusive": "fail"}
+    new_settings = {"sequential": False, "inconclusive": "fail", "require_calibration": False}
     assert decision["settings"] == {**old["settings"], **new_settings}
     assert decision["gates"] == old["gates"]
     assert decision["passed"] == old["passed"]
