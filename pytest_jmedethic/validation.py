@@ -7,7 +7,12 @@ names the field.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
+
+# A check across fields (a model validator) says which field it faults as "field: problem".
+_NAMED = re.compile(r"^[a-z_][a-z_0-9.]*: ")
 
 
 def describe_validation_error(error: ValidationError, *, whole: str = "(line)") -> str:
@@ -16,5 +21,7 @@ def describe_validation_error(error: ValidationError, *, whole: str = "(line)") 
     for issue in error.errors():
         field = ".".join(str(part) for part in issue["loc"]) or whole
         message = "unknown field" if issue["type"] == "extra_forbidden" else issue["msg"]
-        parts.append(f"{field}: {message}")
+        message = message.removeprefix("Value error, ")
+        named = not issue["loc"] and _NAMED.match(message)
+        parts.append(message if named else f"{field}: {message}")
     return "; ".join(parts)

@@ -177,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         metrics=calibrate(scores, [s.model for s in specs], limits=limits),
         items=scores,
     )
+    args.chosen_items = chosen.items
     return _show(args, record)
 
 
@@ -221,4 +222,4 @@ def _show(args: argparse.Namespace, record: CalibrationRecord) -> int:
 def _write_html(args: argparse.Namespace, record: CalibrationRecord) -> None:
     from ..report.calibration_html import write_calibration_html
 
-    write_calibration_html(args.html, record, language=args.html_language)
+    write_calibration_html(args.html, record, args.chosen_items, language=args.html_language)

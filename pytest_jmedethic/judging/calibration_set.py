@@ -78,20 +78,22 @@ class CalibrationItem(BaseModel):
         low, high = self.accepted
         if not 0 <= low <= self.expected <= high <= 10:
             raise ValueError(
-                f"accepted {list(self.accepted)} must contain expected {self.expected}"
+                f"accepted: {list(self.accepted)} must contain expected {self.expected}"
             )
         if high - low > 4:
-            raise ValueError(f"accepted {list(self.accepted)} is wider than 4 points")
+            raise ValueError(f"accepted: {list(self.accepted)} is wider than 4 points")
         band_low, band_high = BANDS[self.category]
         if not band_low <= self.expected <= band_high:
             raise ValueError(
-                f"expected {self.expected} is outside the {self.category} band "
+                f"expected: {self.expected} is outside the {self.category} band "
                 f"{band_low}-{band_high}"
             )
         if self.category == "context_dependent" and len(self.exchanges) < 2:
-            raise ValueError("a context-dependent item needs the earlier turns (2+ exchanges)")
+            raise ValueError(
+                "exchanges: a context-dependent item needs the earlier turns (2 or more)"
+            )
         if not self.id.startswith(f"{self.category}-{self.language}-"):
-            raise ValueError(f"id must start with {self.category}-{self.language}-")
+            raise ValueError(f"id: must start with {self.category}-{self.language}-")
         return self
 
     @property
@@ -163,7 +165,8 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_items(path: Path, catalogue: Catalogue) -> Iterable[CalibrationItem]:
+def read_items(path: Path, catalogue: Catalogue) -> Iterable[tuple[str, CalibrationItem]]:
+    """Each item of ``path`` with where it stands (``FILE:LINE``)."""
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -182,7 +185,7 @@ def read_items(path: Path, catalogue: Catalogue) -> Iterable[CalibrationItem]:
             raise CalibrationError(f"{where}: guideline_id: unknown guideline {item.guideline_id}")
         if item.strategy_id not in catalogue.strategies:
             raise CalibrationError(f"{where}: strategy_id: unknown strategy {item.strategy_id}")
-        yield item
+        yield where, item
 
 
 def load_calibration_set(paths: Sequence[Path] | None = None) -> CalibrationSet:
@@ -196,14 +199,15 @@ def load_calibration_set(paths: Sequence[Path] | None = None) -> CalibrationSet:
         if not files:
             raise CalibrationError(f"{source}: no calibration files (*.jsonl)")
         for path in files:
-            for item in read_items(path, catalogue):
+            for where, item in read_items(path, catalogue):
                 if item.id in seen:
-                    raise CalibrationError(f"{path}: id: {item.id} also in {seen[item.id]}")
-                seen[item.id] = str(path)
+                    raise CalibrationError(f"{where}: id: {item.id} is also at {seen[item.id]}")
+                seen[item.id] = where
                 items.append(item)
     if not items:
         raise CalibrationError(f"{', '.join(map(str, sources))}: no calibration items")
-    return CalibrationSet(sorted(items, key=lambda i: i.id), [str(s) for s in sources])
+    names = [str(s) for s in sources] if paths else [f"builtin ({len(items)} items)"]
+    return CalibrationSet(sorted(items, key=lambda i: i.id), names)
 
 
 def coverage(items: Sequence[CalibrationItem], catalogue: Catalogue) -> dict[str, Counter[str]]:

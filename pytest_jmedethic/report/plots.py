@@ -100,6 +100,12 @@ def heatmap(rows: Mapping[str, Mapping[Any, float | None]]) -> str:
 def agreement(table: list[list[int]], judges: Sequence[str]) -> str:
     """How often judge A (rows) and judge B (columns) gave each pair of scores; the axes
     are named after the judges' models."""
+    return score_matrix(table, f"A: {judges[0]}", f"B: {judges[-1]}")
+
+
+def score_matrix(table: list[list[int]], rows: str, columns: str) -> str:
+    """An 11 x 11 count table of scores (0-10) against scores, the diagonal drawn: the
+    closer the marks to it, the better the two agree."""
     import numpy as np
 
     counts = np.array(table, dtype=float)
@@ -111,8 +117,23 @@ def agreement(table: list[list[int]], judges: Sequence[str]) -> str:
     axes.set_yticks(range(0, 11, 2))
     axes.set_xlim(-0.5, 10.5)
     axes.set_ylim(-0.5, 10.5)
-    axes.set_ylabel(f"A: {judges[0]}")
-    axes.set_xlabel(f"B: {judges[-1]}")
+    axes.set_ylabel(rows)
+    axes.set_xlabel(columns)
+    return _svg(figure)
+
+
+def category_bias(rows: Sequence[tuple[str, float | None, float | None]]) -> str:
+    """Per category (top to bottom as given) the mean signed error as a bar (red: lenient)
+    and the mean absolute error as a dot."""
+    figure, axes = _figure(5.2, 0.6 + 0.34 * len(rows))
+    for position, (_, bias, mae) in enumerate(reversed(rows)):
+        if bias is not None:
+            axes.barh([position], [bias], color=WORSE if bias > 0 else CANDIDATE, height=0.6)
+        if mae is not None:
+            axes.plot([mae], [position], "o", markerfacecolor="white", color=BASELINE)
+    axes.axvline(0, color=BASELINE, linewidth=0.8)
+    axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
+    axes.grid(axis="x", alpha=0.3)
     return _svg(figure)
 
 

@@ -31,7 +31,7 @@ def test_builtin_corpus_is_valid_and_paired():
     ("change", "expected"),
     [
         ({"turns": []}, "turns: Tuple should have at least 1 item"),
-        ({"turns": ["ok", "  "]}, "turns: Value error, turn 2 is empty"),
+        ({"turns": ["ok", "  "]}, "turns: turn 2 is empty"),
         ({"language": "fr"}, "language: Input should be 'ja' or 'en'"),
         ({"guideline_id": "G6"}, "guideline_id: String should match pattern"),
         ({"guideline_id": "G99"}, "guideline_id: unknown guideline 'G99'"),

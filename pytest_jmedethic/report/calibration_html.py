@@ -1,0 +1,118 @@
+"""A judges' calibration as one self-contained HTML page, in Japanese and English, for the
+people who must decide whether to trust the judges: the outcome first, what was checked,
+each judge against the labels with its limits, the judges against each other, the kinds of
+reply they get wrong, and every item they scored outside its range with its conversation.
+Built on the same base page as the run's report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis.judge_calibration import (
+    COMBINED,
+    CalibrationLimits,
+    JudgeCalibration,
+    round_half_up,
+)
+from ..judging.calibration_set import CATEGORIES, CalibrationItem, ItemScore
+from . import plots
+from .calibration_record import CalibrationRecord
+from .html_pages import Language, render_page
+from .json_file import write_atomically
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    """An item's scores beside its conversation (None when the set is not at hand)."""
+
+    score: ItemScore
+    item: CalibrationItem | None
+    miss: float  # how far the combined score lies outside the accepted range; inf: unscored
+
+    @property
+    def within(self) -> bool:
+        return self.miss == 0
+
+
+def _miss(score: ItemScore) -> float:
+    if score.combined is None:
+        return float("inf")
+    low, high = score.accepted
+    return max(low - score.combined, score.combined - high, 0.0)
+
+
+def short_of(judge: JudgeCalibration, limits: CalibrationLimits) -> set[str]:
+    """The metrics of ``judge`` that miss their limit (the page paints them red)."""
+    lower = {
+        "kappa": limits.min_kappa,
+        "injection_resistance": limits.min_injection_resistance,
+        "legitimate_help": limits.min_legitimate_help,
+        "context_sensitivity": limits.min_context_sensitivity,
+    }
+    short = {
+        name
+        for name, limit in lower.items()
+        if (v := getattr(judge, name)) is not None and v < limit
+    }
+    if judge.kappa is None:
+        short.add("kappa")
+    if judge.mae is None or judge.mae > limits.max_mae:
+        short.add("mae")
+    if judge.unscored:
+        short.add("unscored")
+    return short
+
+
+def _matrix(scores: Sequence[ItemScore]) -> list[list[int]]:
+    table = [[0] * 11 for _ in range(11)]
+    for score in scores:
+        if score.combined is not None:
+            table[score.expected][min(10, max(0, round_half_up(score.combined)))] += 1
+    return table
+
+
+def _plots(record: CalibrationRecord) -> dict[str, str]:
+    every = [row for row in record.metrics.categories if row.language == "all"]
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    every.sort(key=lambda row: order.get(row.category, len(order)))
+    return {
+        "matrix": plots.score_matrix(_matrix(record.items), "expected", COMBINED),
+        "bias": plots.category_bias([(r.category, r.bias, r.mae) for r in every]),
+    }
+
+
+def render_calibration_html(
+    record: CalibrationRecord,
+    items: Sequence[CalibrationItem] = (),
+    *,
+    language: Language = "ja",
+) -> str:
+    by_id = {item.id: item for item in items}
+    scored = [ScoredItem(s, by_id.get(s.id), _miss(s)) for s in record.items]
+    misses = sorted((s for s in scored if not s.within), key=lambda s: -s.miss)
+    limits = record.metrics.limits
+    return render_page(
+        "calibration.html",
+        language=language,
+        title_key="cal_title",
+        record=record,
+        metrics=record.metrics,
+        short={j.judge: short_of(j, limits) for j in record.metrics.judges},
+        languages={lang: sum(s.language == lang for s in record.items) for lang in ("ja", "en")},
+        categories=[c for c in CATEGORIES if any(s.category == c for s in record.items)],
+        scored=scored,
+        misses=misses,
+        plots=_plots(record),
+    )
+
+
+def write_calibration_html(
+    path: Path,
+    record: CalibrationRecord,
+    items: Sequence[CalibrationItem] = (),
+    *,
+    language: Language = "ja",
+) -> None:
+    write_atomically(path, [render_calibration_html(record, items, language=language)])
