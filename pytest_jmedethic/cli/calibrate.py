@@ -27,7 +27,7 @@ from ..report.calibration_record import (
     write_calibration,
 )
 from ..report.calibration_text import render_calibration, render_calibration_markdown
-from ..report.json_file import write_atomically
+from ..report.json_file import write_atomically, write_problem
 from ..report.model import JudgeSettingsRecord
 from .calibrate_run import score_with_progress
 
@@ -41,7 +41,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--judge",
         action="append",
-        required=True,
+        default=[],
         metavar="SPEC",
         help="a judge, given twice: MODEL@BASE_URL, local, gguf:PATH or sim:NAME",
     )
@@ -136,6 +136,10 @@ def run(args: argparse.Namespace) -> int:
         return _check(chosen)
     if len(args.judge) != 2:
         return _fail(f"--judge: give exactly two judges, got {len(args.judge)}")
+    for flag in ("output", "markdown", "html"):  # a typo must not cost the calls
+        path = getattr(args, flag)
+        if path is not None and (problem := write_problem(path)) is not None:
+            return _fail(f"--{flag}: cannot write {path}: {problem}")
     try:
         specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(args.judge, 1)]
     except SpecError as exc:

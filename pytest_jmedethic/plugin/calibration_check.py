@@ -6,10 +6,14 @@ rubric and judge prompt it used; anything else stops the session with one messag
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from ..report.model import CalibrationLine, JudgeSettingsRecord
 from .settings import Settings
+
+if TYPE_CHECKING:  # the report's model needs numpy: loaded only when a calibration is given
+    from ..report.model import CalibrationLine
 
 
 def attached_calibration(settings: Settings) -> CalibrationLine | None:
@@ -18,6 +22,7 @@ def attached_calibration(settings: Settings) -> CalibrationLine | None:
     if path is None:
         return None
     from ..report.calibration_record import CalibrationError, calibration_line, load_calibration
+    from ..report.model import JudgeSettingsRecord
 
     try:
         record = load_calibration(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import queue
 import sqlite3
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,9 @@ from .xdist_messages import (
 if TYPE_CHECKING:
     from ..report.model import CalibrationLine, Report
     from .sequential_run import SequentialRun
+
+DRAIN_SECONDS = 3.0  # at most, after an interrupt, for reports still on their way
+DRAIN_QUIET_SECONDS = 0.3  # no report for this long: none is on its way
 
 _ABORTED = (
     pytest.ExitCode.INTERRUPTED,
@@ -193,9 +197,12 @@ class ControllerSession:
         """What the workers sent but xdist had not handed on when the run was interrupted."""
         dsession = self.context.config.pluginmanager.get_plugin("dsession")
         events = getattr(dsession, "queue", None)
-        while events is not None:
+        # A report a worker sent just before the signal may still be on the wire: wait for
+        # a short quiet spell, not just for what has already arrived.
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while events is not None and time.monotonic() < deadline:
             try:
-                name, kwargs = events.get_nowait()
+                name, kwargs = events.get(timeout=DRAIN_QUIET_SECONDS)
             except queue.Empty:
                 return
             if name == "testreport":
