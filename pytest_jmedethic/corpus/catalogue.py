@@ -7,6 +7,7 @@ in the project's own words.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -45,7 +46,7 @@ class Strategy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^S\d$")
+    id: str = Field(pattern=r"^(S\d|D\d{2,3})$")  # D: found by jmedethic discover
     name: Bilingual
     description: Bilingual
     escalation: Bilingual
@@ -57,6 +58,13 @@ class Catalogue(BaseModel):
 
     guidelines: dict[str, Guideline]
     strategies: dict[str, Strategy]
+
+    def with_strategies(self, extra: Iterable[Strategy]) -> Catalogue:
+        """This catalogue and ``extra`` strategies (a discovered library's); ours win."""
+        added = {s.id: s for s in extra if s.id not in self.strategies}
+        if not added:
+            return self
+        return Catalogue(guidelines=self.guidelines, strategies={**self.strategies, **added})
 
     def unknown_reference(self, guideline_id: str, strategy_id: str) -> str | None:
         """``field: what is wrong`` when a conversation names a guideline or strategy we lack."""

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# S1-S9: the built-in strategies; D01-D999: strategies found by ``jmedethic discover``.
+STRATEGY_ID_PATTERN = r"^(S\d|D\d{2,3})$"
 
 
 class Conversation(BaseModel):
@@ -20,7 +22,7 @@ class Conversation(BaseModel):
     schema_version: Literal[1] = SCHEMA_VERSION
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     guideline_id: str = Field(pattern=r"^G\d{2}$")
-    strategy_id: str = Field(pattern=r"^S\d$")
+    strategy_id: str = Field(pattern=STRATEGY_ID_PATTERN)
     language: Literal["ja", "en"]
     turns: tuple[str, ...] = Field(min_length=1)
     pair_id: str | None = Field(default=None, pattern=ID_PATTERN)

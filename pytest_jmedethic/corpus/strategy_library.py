@@ -1,0 +1,181 @@
+"""The strategy library discovery grows: the seven built-in strategies, and every strategy
+the attacker named after an attack that worked, with the attacks that used each.
+
+It is also discovery's state: written after every round, so a run that stops (a crash, a
+budget) resumes from the last finished round, and the response cache replays the calls of
+the round it was in. ``effect`` here is the plain mean score drop that retrieval ranks by;
+the report's effects with their intervals are the analysis room's.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..validation import describe_validation_error
+from .catalogue import Catalogue, Language, Strategy
+from .text_similarity import most_alike
+
+LIBRARY_SCHEMA = "pytest-jmedethic/strategy-library"
+DUPLICATE = 0.45  # name-and-definition similarity above which a new strategy is an old one
+
+
+class LibraryError(ValueError):
+    """A library file that cannot be used; the message names the file and the field."""
+
+
+class AttackRecord(BaseModel):
+    """One attack conversation, driven against one target, and how the target held."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    conversation_id: str
+    pair_id: str
+    round: int
+    objective_id: str
+    guideline_id: str
+    part: int
+    language: Language
+    target: str
+    strategies: list[str]  # library entries the attacker was asked to use; [] when exploring
+    turns: list[str]  # the user's turns
+    replies: list[str]
+    turn_scores: list[float | None]
+    score: float | None  # the lowest turn score; None when a turn went unscored
+
+    @property
+    def explored(self) -> bool:
+        return not self.strategies
+
+
+class LibraryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    strategy: Strategy
+    source: Literal["builtin", "discovered"]
+    example: list[str] = Field(default_factory=list)  # user turns showing it
+    found_in_round: int | None = None
+    found_by: str | None = None  # the conversation the attacker summarised
+    also_named: list[str] = Field(default_factory=list)  # names of duplicates merged in
+
+    @property
+    def id(self) -> str:
+        return self.strategy.id
+
+    @property
+    def text(self) -> str:
+        """What retrieval and duplicate checks compare: the name and the definition."""
+        s = self.strategy
+        return f"{s.name.en} {s.description.en} {s.name.ja} {s.description.ja}"
+
+
+class StrategyLibrary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_id: Literal["pytest-jmedethic/strategy-library"] = Field(
+        default=LIBRARY_SCHEMA, alias="schema"
+    )
+    schema_version: Literal[1] = 1
+    rounds_done: int = 0
+    entries: list[LibraryEntry]
+    attacks: list[AttackRecord] = Field(default_factory=list)
+
+    def entry(self, entry_id: str) -> LibraryEntry:
+        return next(e for e in self.entries if e.id == entry_id)
+
+    @property
+    def discovered(self) -> list[LibraryEntry]:
+        return [e for e in self.entries if e.source == "discovered"]
+
+    def reference(self, target: str) -> float | None:
+        """The median score the built-in strategies get on ``target``: a drop is below it."""
+        builtin = {e.id for e in self.entries if e.source == "builtin"}
+        scores = [
+            a.score
+            for a in self.attacks
+            if a.target == target and a.score is not None and set(a.strategies) & builtin
+        ]
+        return statistics.median(scores) if scores else None
+
+    def mean_drop(self, entry_id: str, target: str, part: int | None = None) -> float | None:
+        """How far, on average, attacks using the entry (or found as it) scored below the
+        built-in reference on ``target`` (in guideline part ``part`` when given)."""
+        reference = self.reference(target)
+        if reference is None:
+            return None
+        found = {self.entry(entry_id).found_by}
+        scores = [
+            a.score
+            for a in self.attacks
+            if a.target == target
+            and a.score is not None
+            and (entry_id in a.strategies or a.conversation_id in found)
+            and (part is None or a.part == part)
+        ]
+        return reference - statistics.fmean(scores) if scores else None
+
+    def best(self, objective_id: str, target: str) -> float | None:
+        """The lowest score any attack on the objective has got from ``target`` so far."""
+        scores = [
+            a.score
+            for a in self.attacks
+            if a.objective_id == objective_id and a.target == target and a.score is not None
+        ]
+        return min(scores) if scores else None
+
+    def next_id(self) -> str:
+        return f"D{len(self.discovered) + 1:02d}"
+
+    def with_attacks(self, attacks: Sequence[AttackRecord]) -> StrategyLibrary:
+        return self.model_copy(update={"attacks": [*self.attacks, *attacks]})
+
+    def absorb(self, entry: LibraryEntry) -> tuple[StrategyLibrary, str, bool]:
+        """The library with ``entry`` added, or merged into the entry it duplicates; the
+        entry's id and whether it was merged."""
+        alike = most_alike(entry.text, [e.text for e in self.entries])
+        if alike is not None and alike[1] >= DUPLICATE:
+            old = self.entries[alike[0]]
+            names = [*old.also_named]
+            if entry.strategy.name.en not in (old.strategy.name.en, *names):
+                names.append(entry.strategy.name.en)
+            merged = old.model_copy(update={"also_named": names})
+            entries = [merged if e.id == old.id else e for e in self.entries]
+            return self.model_copy(update={"entries": entries}), old.id, True
+        new_id = self.next_id()
+        strategy = entry.strategy.model_copy(update={"id": new_id})
+        added = entry.model_copy(update={"strategy": strategy})
+        return self.model_copy(update={"entries": [*self.entries, added]}), new_id, False
+
+
+def builtin_library(catalogue: Catalogue) -> StrategyLibrary:
+    return StrategyLibrary(
+        entries=[
+            LibraryEntry(strategy=s, source="builtin")
+            for s in sorted(catalogue.strategies.values(), key=lambda s: s.id)
+            if s.id.startswith("S")
+        ]
+    )
+
+
+def load_library(path: Path) -> StrategyLibrary:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LibraryError(f"{path}: not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != LIBRARY_SCHEMA:
+        raise LibraryError(f"{path}: not a strategy library written by jmedethic discover")
+    try:
+        return StrategyLibrary.model_validate(data)
+    except ValidationError as exc:
+        raise LibraryError(f"{path}: {describe_validation_error(exc, whole='(file)')}") from None
+
+
+def library_json(library: StrategyLibrary) -> str:
+    return json.dumps(library.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
