@@ -12,6 +12,7 @@ import contextlib
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,9 @@ class Completer:
     budgeted: bool = False  # tell the limiter each request and its cost
     price: Price | None = None  # of this model, for the cost told to the limiter
     rubric_version: str | None = None  # part of a judge's cache key
+    # Asked before every request (retries too); raises ``CallFailed`` to refuse it, which
+    # is how a hard budget keeps the requests counted within its limit.
+    before_send: Callable[[], None] | None = None
     calls: int = 0  # requests actually sent, retries included
 
     def __post_init__(self) -> None:
@@ -66,6 +70,8 @@ class Completer:
         body = {"model": self.spec.model, "messages": messages, **self.settings}
 
         async def once() -> tuple[str, Usage]:
+            if self.before_send is not None:
+                self.before_send()
             self.calls += 1
             usage = None
             try:

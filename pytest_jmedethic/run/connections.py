@@ -3,6 +3,7 @@ response cache and one connection to the limits shared by every process."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ class CallSettings:
     rate_limited: frozenset[str] = frozenset()  # roles that ask the limiter for a slot
     budgeted: bool = False
     prices: dict[str, Price] | None = None
+    before_send: Callable[[], None] | None = None  # a hard budget's check (discovery)
 
     def completer(self, role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
         return Completer(
@@ -53,6 +55,7 @@ class CallSettings:
             budgeted=self.budgeted,
             price=(self.prices or {}).get(spec.model),
             rubric_version=RUBRIC_VERSION if role == "judge" else None,
+            before_send=self.before_send,
         )
 
 
@@ -65,9 +68,16 @@ class Connections:
     limiter: SharedLimitsClient | None
 
     @classmethod
-    def for_config(cls, config: RunConfig) -> Connections:
-        """Open the clients; call from the event loop that will use them."""
-        cache = ResponseCache(config.cache_path) if config.cache_path else None
+    def for_config(
+        cls,
+        config: RunConfig,
+        cache: ResponseCache | None = None,
+        before_send: Callable[[], None] | None = None,
+    ) -> Connections:
+        """Open the clients; call from the event loop that will use them. ``cache``: one
+        already open (else the config's is opened); ``before_send``: a hard budget's check."""
+        if cache is None and config.cache_path:
+            cache = ResponseCache(config.cache_path)
         limiter = SharedLimitsClient(config.limiter_address) if config.limiter_address else None
 
         calls = CallSettings(
@@ -78,6 +88,7 @@ class Connections:
             rate_limited=config.rate_limited,
             budgeted=config.budgeted,
             prices=config.prices,
+            before_send=before_send,
         )
         completer = calls.completer
         target = config.target_settings

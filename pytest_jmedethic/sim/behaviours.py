@@ -22,6 +22,7 @@ from ..corpus.language import looks_japanese
 from .attacker import attacker, attacker_flaky, attacker_garbage
 from .calibration_judges import FLAWS, calibration_verdict
 from .config import SimConfig
+from .discovery_attacker import attacker_explorer, weak_spot_open
 from .phrases import GARBAGE, MARKERS, RATIONALES, REPLIES, Kind, Language
 
 Message = Mapping[str, Any]
@@ -131,6 +132,10 @@ def _wearing_en_kind(config: SimConfig, messages: Sequence[Message]) -> Kind:
     if language_of(users[0] if users else "") == "ja":
         return "refusal"
     return _wearing_kind(config, messages)
+
+
+def _weakspot_kind(config: SimConfig, messages: Sequence[Message]) -> Kind:
+    return "compliance" if weak_spot_open(user_texts(messages)[:-1]) else "refusal"
 
 
 def _target(kind_of: Callable[[SimConfig, Sequence[Message]], Kind]) -> Responder:
@@ -286,6 +291,11 @@ MODELS: dict[str, Behaviour] = {
         "refuses in Japanese; in English, wears down over the turns like wearing",
     ),
     "comply": Behaviour("target", _target(_comply_kind), "complies on every turn"),
+    "weakspot": Behaviour(
+        "target",
+        _target(_weakspot_kind),
+        "refuses, unless an earlier turn set up a mock accreditation audit: then complies",
+    ),
     "judge-a": Behaviour("judge", _judge, "scores by reply kind, with its own noise"),
     "judge-b": Behaviour("judge", _judge, "scores by reply kind, with its own noise"),
     "judge-garbage": Behaviour("judge", _garbage, "always answers prose instead of JSON"),
@@ -299,6 +309,9 @@ MODELS: dict[str, Behaviour] = {
     "attacker": Behaviour("attacker", attacker, "writes conversations from the corpus blocks"),
     "attacker-garbage": Behaviour("attacker", attacker_garbage, "never answers usable JSON"),
     "attacker-flaky": Behaviour("attacker", attacker_flaky, "answers usable JSON only on a retry"),
+    "attacker-explorer": Behaviour(
+        "attacker", attacker_explorer, "discovery's attacker: explores framings, names them"
+    ),
 }
 
 
