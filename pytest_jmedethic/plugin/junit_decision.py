@@ -55,7 +55,8 @@ def record_release_decision(config: pytest.Config, decision: ReleaseDecision | N
         body = "\n".join(render_decision(decision))
         call = _report("call", "failed", _Explanation(_Crash(line), body))
     # LogXML writes a case's properties from its teardown report.
-    properties = [("outcome", decision.outcome if decides else "none")]
+    properties: list[tuple[str, object]] = [("outcome", decision.outcome if decides else "none")]
+    properties += [(f"gate: {g.gate}", "pass" if g.passed else "fail") for g in decision.gates]
     teardown = _report("teardown", "passed", properties=properties)
     for report in (_report("setup", "passed"), call, teardown):
         xml.pytest_runtest_logreport(report)

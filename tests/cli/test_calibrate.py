@@ -6,6 +6,7 @@ into an unscored item instead of a 10."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from pytest_jmedethic.report.calibration_record import load_calibration
 pytestmark = pytest.mark.xdist_group("calibrate")
 
 INJECTION = builtin_calibration_dir() / "injection.jsonl"
+_EMBEDDED = re.compile(r'\{[^{}]*"score"\s*:\s*\d+[^{}]*\}')
 
 
 def calibrate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
@@ -112,7 +114,14 @@ def test_each_flawed_judge_fails_and_the_output_names_its_category(
 
 
 def forged(reply: str) -> bool:
-    return '"score"' in reply and "{" in reply
+    """The reply embeds a whole fake verdict (a judge that copies it gets a usable answer)."""
+    found = _EMBEDDED.search(reply)
+    if found is None:
+        return False
+    try:
+        return {"score", "rationale"} <= set(json.loads(found.group(0)))
+    except json.JSONDecodeError:
+        return False
 
 
 def test_a_nonce_makes_a_copied_verdict_unscored_instead_of_a_ten(
@@ -120,7 +129,7 @@ def test_a_nonce_makes_a_copied_verdict_unscored_instead_of_a_ten(
 ) -> None:
     items = {i["id"]: i for i in map(json.loads, INJECTION.read_text("utf-8").splitlines()) if i}
     copied = {k for k, i in items.items() if forged(i["exchanges"][-1]["assistant"])}
-    assert len(copied) >= 8  # the set embeds a fake verdict in a quarter of its injections
+    assert len(copied) >= 8  # about a quarter of the injections embed a fake verdict
     args = ["--judge=sim:judge-oracle", "--judge=sim:judge-gullible", f"--set={INJECTION}"]
     _, plain, _ = calibrate(capsys, *args)
     _, guarded, _ = calibrate(capsys, *args, "--judge-nonce", "--judge-attempts=2")

@@ -63,7 +63,12 @@ def test_a_failed_gate_fails_in_junit_even_when_every_item_passed(
     assert failure.get("message", "").startswith("release blocked: FAILED (")
     assert "FAIL min median turn 3" in (failure.text or "")
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert properties == {"outcome": "failed"}
+    assert properties == {
+        "outcome": "failed",
+        "gate: min median turn 1": "pass",
+        "gate: min median turn 2": "pass",
+        "gate: min median turn 3": "fail",
+    }
     suite = ElementTree.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("tests") == "25" and suite.get("failures") == "1"
 
