@@ -217,7 +217,8 @@ def calibrate(
     unscored = [i.id for i in items if i.combined is None]
     failures = [f for r in results for f in _failures(r, limits)]
     if unscored:
-        failures.append(f"{len(unscored)} items unscored ({', '.join(unscored[:5])})")
+        noun = "item" if len(unscored) == 1 else "items"
+        failures.append(f"{len(unscored)} {noun} unscored ({', '.join(unscored[:5])})")
     return CalibrationMetrics(
         judges=results,
         categories=category_rows(items),
