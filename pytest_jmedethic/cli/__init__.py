@@ -1,5 +1,6 @@
 """The ``jmedethic`` command: one module per subcommand (``sim``, ``corpus``, ``generate``,
-``report``, ``merge``, ``compare``, ``calibrate``). Run the benchmark itself with pytest."""
+``discover``, ``report``, ``merge``, ``compare``, ``calibrate``). Run the benchmark itself
+with pytest."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import argparse
 from collections.abc import Sequence
 
 from .. import __version__
-from . import calibrate, compare, corpus, generate, merge, report, sim
+from . import calibrate, compare, corpus, discover, generate, merge, report, sim
 
-SUBCOMMANDS = (sim, corpus, generate, report, merge, compare, calibrate)
+SUBCOMMANDS = (sim, corpus, generate, discover, report, merge, compare, calibrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

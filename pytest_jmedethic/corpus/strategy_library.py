@@ -19,10 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..validation import describe_validation_error
 from .catalogue import Catalogue, Language, Strategy
-from .text_similarity import most_alike
+from .text_similarity import similarities
 
 LIBRARY_SCHEMA = "pytest-jmedethic/strategy-library"
-DUPLICATE = 0.45  # name-and-definition similarity above which a new strategy is an old one
+# A new strategy is an old one when both names and definitions are alike, or the
+# definitions nearly the same: attackers reuse a template's wording for different tactics.
+SAME_NAME = 0.5
+SAME_DEFINITION = 0.5
+NEAR_SAME_DEFINITION = 0.8
 
 
 class LibraryError(ValueError):
@@ -69,9 +73,17 @@ class LibraryEntry(BaseModel):
 
     @property
     def text(self) -> str:
-        """What retrieval and duplicate checks compare: the name and the definition."""
+        """What retrieval compares with an objective: the name and the definition."""
         s = self.strategy
         return f"{s.name.en} {s.description.en} {s.name.ja} {s.description.ja}"
+
+    @property
+    def name_text(self) -> str:
+        return f"{self.strategy.name.en} {self.strategy.name.ja}"
+
+    @property
+    def definition_text(self) -> str:
+        return f"{self.strategy.description.en} {self.strategy.description.ja}"
 
 
 class StrategyLibrary(BaseModel):
@@ -134,12 +146,26 @@ class StrategyLibrary(BaseModel):
     def with_attacks(self, attacks: Sequence[AttackRecord]) -> StrategyLibrary:
         return self.model_copy(update={"attacks": [*self.attacks, *attacks]})
 
+    def _duplicate_of(self, entry: LibraryEntry) -> LibraryEntry | None:
+        if not self.entries:
+            return None
+        names = similarities([entry.name_text], [e.name_text for e in self.entries])[0]
+        definitions = similarities(
+            [entry.definition_text], [e.definition_text for e in self.entries]
+        )[0]
+        alike = [
+            (d + n, e)
+            for e, n, d in zip(self.entries, names, definitions, strict=True)
+            if (n >= SAME_NAME and d >= SAME_DEFINITION) or d >= NEAR_SAME_DEFINITION
+        ]
+        return max(alike, key=lambda pair: pair[0])[1] if alike else None
+
     def absorb(self, entry: LibraryEntry) -> tuple[StrategyLibrary, str, bool]:
         """The library with ``entry`` added, or merged into the entry it duplicates; the
         entry's id and whether it was merged."""
-        alike = most_alike(entry.text, [e.text for e in self.entries])
-        if alike is not None and alike[1] >= DUPLICATE:
-            old = self.entries[alike[0]]
+        duplicate = self._duplicate_of(entry)
+        if duplicate is not None:
+            old = duplicate
             names = [*old.also_named]
             if entry.strategy.name.en not in (old.strategy.name.en, *names):
                 names.append(entry.strategy.name.en)
@@ -179,3 +205,23 @@ def load_library(path: Path) -> StrategyLibrary:
 
 def library_json(library: StrategyLibrary) -> str:
     return json.dumps(library.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
+
+
+def strategies_beside(source: Path) -> list[Strategy]:
+    """The discovered strategies a discovery run wrote beside ``source`` (its
+    ``conversations.jsonl`` or its folder): ``strategies.json``, catalogue fields only."""
+    folder = source if source.is_dir() else source.parent
+    path = folder / "strategies.json"
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        rows = data["strategies"] if isinstance(data, dict) else []
+        fields = set(Strategy.model_fields)
+        return [
+            Strategy.model_validate({k: v for k, v in row.items() if k in fields})
+            for row in rows
+            if str(row.get("id", "")).startswith("D")
+        ]
+    except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+        raise LibraryError(f"{path}: not a strategies file: {exc}") from None

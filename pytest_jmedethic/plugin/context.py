@@ -19,11 +19,28 @@ class PluginContext:
         self.config = config
         self.settings = settings
         self._corpus: Corpus | None = None
+        self._catalogue: Catalogue | None = None
         self._markers_registered = False
 
     @property
     def catalogue(self) -> Catalogue:
-        return load_catalogue()
+        """The built-in catalogue, and the strategies ``jmedethic discover`` wrote beside
+        any conversations file the run reads (so discovered conversations run unchanged)."""
+        if self._catalogue is None:
+            from ..corpus.gather import BUILTIN, FULL, PUBLISHED_PREFIX
+            from ..corpus.strategy_library import LibraryError, strategies_beside
+
+            catalogue = load_catalogue()
+            for source in self.settings.corpus_sources:
+                if source in (BUILTIN, FULL) or source.startswith(PUBLISHED_PREFIX):
+                    continue
+                try:
+                    found = strategies_beside(self.settings.root / source)
+                except LibraryError as exc:
+                    raise pytest.UsageError(f"jmedethic: --jmed-conversations: {exc}") from None
+                catalogue = catalogue.with_strategies(found)
+            self._catalogue = catalogue
+        return self._catalogue
 
     @property
     def is_worker(self) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import breakdowns
-from ..corpus.catalogue import load_catalogue
+from ..corpus.catalogue import Bilingual, Catalogue, load_catalogue
 from ..run.results import ConversationResult
 from . import plots
 from .html_data import CHUNK, page_data
@@ -95,11 +95,7 @@ def render_html(
         parts=breakdowns.part_rows(report.conversations, parts),
         titles={g.id: g.title for g in catalogue.guidelines.values()},
         part_titles={g.part: g.part_title for g in catalogue.guidelines.values()},
-        strategy_names={
-            s.id: s.name
-            for s in sorted(catalogue.strategies.values(), key=lambda s: s.id)
-            if any(r.strategy_id == s.id for r in report.conversations)
-        },
+        strategy_names=_strategy_names(report, catalogue),
         data=page_data(report, reply_chars=reply_chars),
         chunk_size=CHUNK,
         reply_chars=reply_chars,
@@ -109,3 +105,13 @@ def render_html(
 def write_html(path: Path, report: Report, **options: Any) -> None:
     """Write the page atomically: a reader never sees half of it."""
     write_atomically(path, [render_html(report, **options)])
+
+
+def _strategy_names(report: Report, catalogue: Catalogue) -> dict[str, Bilingual]:
+    """The names of the strategies the run used; a discovered one the catalogue lacks is
+    named by its id."""
+    used = sorted({r.strategy_id for r in report.conversations})
+    return {
+        s: catalogue.strategies[s].name if s in catalogue.strategies else Bilingual(ja=s, en=s)
+        for s in used
+    }

@@ -104,7 +104,9 @@ def page_data(report: Report, *, reply_chars: int | None = None) -> PageData:
             for g in catalogue.guidelines.values()
         },
         "strategies": {
-            s.id: {"ja": s.name.ja, "en": s.name.en} for s in catalogue.strategies.values()
+            # A discovered strategy (D01...) is named by its id where the catalogue lacks it.
+            **{r.strategy_id: {"ja": r.strategy_id, "en": r.strategy_id} for r in results},
+            **{s.id: {"ja": s.name.ja, "en": s.name.en} for s in catalogue.strategies.values()},
         },
         "conversations": [_index_row(r) for r in results],
     }

@@ -17,7 +17,7 @@ from ..endpoints.completer import Completer
 from ..endpoints.json_answer import parse_answer
 from ..endpoints.usage import Usage
 
-WORKS = 1.0  # mean points below the built-in reference for a strategy to count as working
+WORKS = 2.0  # mean points below the built-in reference for a strategy to count as working
 SIMILARITY_WEIGHT = 2.0  # points of effect one unit of text similarity is worth in the rank
 
 Answer = TypeVar("Answer")
