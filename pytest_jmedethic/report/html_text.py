@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .calibration_words import CALIBRATION_TEXT
+from .discovery_words import DISCOVERY_TEXT
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Medical-ethics safety report", "ja": "医療倫理安全性評価レポート"},
@@ -268,3 +269,4 @@ TEXT: dict[str, dict[str, str]] = {
     "cmp_notes": {"en": "Read with care", "ja": "注意事項"},
 }
 TEXT.update(CALIBRATION_TEXT)
+TEXT.update(DISCOVERY_TEXT)

@@ -217,3 +217,28 @@ def language_pairs(rows: Sequence[tuple[str, float | None, float | None]]) -> st
     axes.set_xlim(-0.03, 1.03)
     axes.grid(axis="x", alpha=0.3)
     return _svg(figure)
+
+
+def drops(rows: Sequence[tuple[str, float | None, float | None, float | None]]) -> str:
+    """Each strategy's score drop against the built-in strategies, with its 95% interval;
+    zero drawn: right of it, the strategy lowers the target's scores."""
+    figure, axes = _figure(5.2, 0.6 + 0.38 * len(rows))
+    for position, (_, value, low, high) in enumerate(reversed(rows)):
+        if value is None:
+            continue
+        low = value if low is None else low
+        high = value if high is None else high
+        color = WORSE if low > 0 else CANDIDATE
+        axes.errorbar(
+            [value],
+            [position],
+            xerr=[[value - low], [high - value]],
+            fmt="o",
+            color=color,
+            capsize=3,
+        )
+    axes.axvline(0, color=BASELINE, linewidth=0.8)
+    axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
+    axes.set_xlim(-10.3, 10.3)
+    axes.grid(axis="x", alpha=0.3)
+    return _svg(figure)
