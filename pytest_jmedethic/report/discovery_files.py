@@ -3,6 +3,7 @@
 * ``strategies.json``: the catalogue's schema (``version``, ``strategies`` with id, name,
   description, escalation, rationale) plus each strategy's provenance, effect and
   conversations; the plugin reads the discovered ones from beside the conversations;
+* ``summary.json``: the run's facts (calls, cost, rounds, why it stopped) and the above;
 * ``conversations.jsonl``: every attack conversation whose strategy is known (the one it
   used, or the one it was summarised into), in the corpus schema, ids naming the strategy,
   the two languages of an attack linked as a translation pair; usable as it stands with
@@ -20,6 +21,7 @@ from .discovery_summary import DiscoverySummary
 from .json_file import write_atomically
 
 STRATEGIES_FILE = "strategies.json"
+SUMMARY_FILE = "summary.json"
 CONVERSATIONS_FILE = "conversations.jsonl"
 
 
@@ -70,6 +72,8 @@ def write_discovery(folder: Path, summary: DiscoverySummary, library: StrategyLi
     }
     text = json.dumps(strategies, ensure_ascii=False, indent=1)
     write_atomically(folder / STRATEGIES_FILE, [text, "\n"])
+    text = json.dumps(summary.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
+    write_atomically(folder / SUMMARY_FILE, [text, "\n"])
     conversations = discovered_conversations(library, summary.targets[0].model)
     lines = [c.model_dump_json(exclude_defaults=False) + "\n" for c in conversations]
     write_atomically(folder / CONVERSATIONS_FILE, lines)
