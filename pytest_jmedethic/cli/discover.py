@@ -27,6 +27,13 @@ def add_parser(commands: Any) -> None:
         help="a target; give several to measure how attacks transfer (the first leads)",
     )
     who.add_argument("--judge", action="append", default=[], metavar="SPEC", help="given twice")
+    _add_what(parser)
+    _add_outputs(parser)
+    _add_calls(parser)
+    parser.set_defaults(handler=run)
+
+
+def _add_what(parser: argparse.ArgumentParser) -> None:
     what = parser.add_argument_group("what to attack")
     what.add_argument("--guideline", default="G09,G38", help="guideline ids (default G09,G38)")
     what.add_argument(
@@ -53,6 +60,9 @@ def add_parser(commands: Any) -> None:
         metavar="MODEL=IN,OUT[,CACHED]",
         help="a model's price per million tokens (for --max-cost)",
     )
+
+
+def _add_outputs(parser: argparse.ArgumentParser) -> None:
     out = parser.add_argument_group("outputs")
     out.add_argument(
         "--output",
@@ -71,6 +81,9 @@ def add_parser(commands: Any) -> None:
     out.add_argument("--html", type=Path, metavar="PATH")
     out.add_argument("--html-language", choices=("ja", "en"), default="ja")
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def _add_calls(parser: argparse.ArgumentParser) -> None:
     calls = parser.add_argument_group("calls")
     calls.add_argument("--concurrency", type=int, default=4, help="attacks in flight (default 4)")
     calls.add_argument("--attempts", type=int, default=3, help="tries per attacker answer")
@@ -86,7 +99,6 @@ def add_parser(commands: Any) -> None:
     calls.add_argument("--no-cache", action="store_true")
     calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
     calls.add_argument("--seed", type=int, default=0, help="for sim: models")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
