@@ -121,9 +121,12 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
     def after_round(state: DiscoveryState) -> None:
         save_library(setup.library_path, state.library)
         print(
-            f"jmedethic discover: round {state.library.rounds_done} done: {state.attacks} "
+            f"jmedethic discover: round {state.library.rounds_done + bool(state.stopped_by)} "
+            f"{'cut short' if state.stopped_by else 'done'}: {state.attacks} "
             f"attacks, {_strategies(len(state.library.discovered))} found, "
-            f"{state.budget.calls} calls" + (f" ({state.stopped_by})" if state.stopped_by else ""),
+            f"{state.budget.calls} calls"
+            + (f", cost {state.budget.cost:.2f}" if setup.settings.prices else "")
+            + (f" ({state.stopped_by})" if state.stopped_by else ""),
             file=sys.stderr,
             flush=True,
         )

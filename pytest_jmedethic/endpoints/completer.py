@@ -51,6 +51,7 @@ class Completer:
     # Asked before every request (retries too); raises ``CallFailed`` to refuse it, which
     # is how a hard budget keeps the requests counted within its limit.
     before_send: Callable[[], None] | None = None
+    after_send: Callable[[Usage], None] | None = None  # each answered request's tokens
     calls: int = 0  # requests actually sent, retries included
 
     def __post_init__(self) -> None:
@@ -84,6 +85,8 @@ class Completer:
                 text, usage = reply_text(response)
                 return text, usage
             finally:
+                if self.after_send is not None and usage is not None:
+                    self.after_send(usage)
                 if self.budgeted and self.limiter is not None:
                     cost = self.price.cost(usage) if self.price and usage else 0.0
                     self.limiter.spend(1, cost)

@@ -18,7 +18,8 @@ def _facts(summary: DiscoverySummary) -> list[str]:
     targets = ", ".join(t.model for t in summary.targets)
     cost = "" if summary.cost is None else f", cost {summary.cost:.2f}"
     lines = [
-        f"Discovery: {summary.rounds_done} rounds over {summary.objectives} objectives, "
+        f"Discovery: {summary.rounds_done} round{'' if summary.rounds_done == 1 else 's'} "
+        f"over {summary.objectives} objectives, "
         f"{summary.attacks} attacks against {targets}; attacker {summary.attacker.model}",
         f"Calls sent: {summary.calls}{cost}; target replies from the cache: {summary.cached}",
         "Reference (median score of the built-in strategies' attacks): "

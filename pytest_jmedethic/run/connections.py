@@ -13,7 +13,7 @@ from ..endpoints.response_cache import ResponseCache
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.shared_limits import SharedLimitsClient
 from ..endpoints.specs import EndpointSpec
-from ..endpoints.usage import Price
+from ..endpoints.usage import Price, Usage
 from ..judging.judge import Judge, JudgeSettings
 from ..judging.panel import JudgePanel
 from ..judging.rubric import RUBRIC_VERSION
@@ -41,6 +41,7 @@ class CallSettings:
     budgeted: bool = False
     prices: dict[str, Price] | None = None
     before_send: Callable[[], None] | None = None  # a hard budget's check (discovery)
+    spent: Callable[[str, Usage], None] | None = None  # (model, tokens) of each answer
 
     def completer(self, role: str, spec: EndpointSpec, settings: dict[str, Any]) -> Completer:
         return Completer(
@@ -56,7 +57,16 @@ class CallSettings:
             price=(self.prices or {}).get(spec.model),
             rubric_version=RUBRIC_VERSION if role == "judge" else None,
             before_send=self.before_send,
+            after_send=_bound(self.spent, spec.model),
         )
+
+
+def _bound(
+    spent: Callable[[str, Usage], None] | None, model: str
+) -> Callable[[Usage], None] | None:
+    if spent is None:
+        return None
+    return lambda usage: spent(model, usage)
 
 
 @dataclass
@@ -73,6 +83,7 @@ class Connections:
         config: RunConfig,
         cache: ResponseCache | None = None,
         before_send: Callable[[], None] | None = None,
+        spent: Callable[[str, Usage], None] | None = None,
     ) -> Connections:
         """Open the clients; call from the event loop that will use them. ``cache``: one
         already open (else the config's is opened); ``before_send``: a hard budget's check."""
@@ -89,6 +100,7 @@ class Connections:
             budgeted=config.budgeted,
             prices=config.prices,
             before_send=before_send,
+            spent=spent,
         )
         completer = calls.completer
         target = config.target_settings

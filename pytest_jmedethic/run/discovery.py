@@ -159,7 +159,6 @@ async def _attack(
             )
             config = _run_config(settings, target)
             result = await drive(conversation, guideline, connections, config)
-            state.budget.spend_conversation(target.model, result)
             if state.budget.reached is not None:
                 return []  # cut by the budget: an attack half-driven is not evidence
             state.cached += sum(t.cached for t in result.turns)
@@ -281,22 +280,22 @@ async def discover(
         library, CallBudget(settings.max_calls, settings.max_cost, settings.prices)
     )
     cache = ResponseCache(settings.cache_path) if settings.cache_path else None
+    budget = state.budget
     calls = CallSettings(
         timeout=settings.timeout,
         retry=settings.retry,
         cache=cache,
-        before_send=state.budget.before_send,
+        before_send=budget.before_send,
+        spent=budget.spend,
     )
     attacker = calls.completer("attacker", settings.attacker, {"temperature": settings.temperature})
     connections = [
-        Connections.for_config(_run_config(settings, t), cache, state.budget.before_send)
+        Connections.for_config(_run_config(settings, t), cache, budget.before_send, budget.spend)
         for t in settings.targets
     ]
 
     async def ask_attacker(instructions: str, prompt: str, parse: Callable[[str], object]) -> Asked:
-        asked = await ask(attacker, instructions, prompt, parse, settings.attempts)
-        state.budget.spend(settings.attacker.model, asked.usage)
-        return asked
+        return await ask(attacker, instructions, prompt, parse, settings.attempts)
 
     session = _Session(
         settings,

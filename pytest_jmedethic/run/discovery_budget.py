@@ -1,6 +1,7 @@
 """Discovery's hard budget: every request (retries too) is checked before it is sent, so
 the requests counted never exceed ``--max-calls``; cost is added up from each answer's
-tokens at the given prices, and no request starts once it reaches ``--max-cost``."""
+tokens at the given prices as it arrives, and no request starts once it reaches
+``--max-cost`` (requests already in flight may pass it by their own cost)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass, field
 
 from ..endpoints.retry import CallFailed
 from ..endpoints.usage import Price, Usage
-from .results import ConversationResult
 
 
 class BudgetReached(CallFailed):
@@ -33,13 +33,8 @@ class CallBudget:
             raise BudgetReached(self.reached)
         self.calls += 1
 
-    def spend(self, model: str, usage: Usage | None) -> None:
+    def spend(self, model: str, usage: Usage) -> None:
+        """Told of every answered request (``Completer.after_send``)."""
         price = self.prices.get(model)
-        if price is not None and usage is not None:
+        if price is not None:
             self.cost += price.cost(usage)
-
-    def spend_conversation(self, target: str, result: ConversationResult) -> None:
-        for turn in result.turns:
-            self.spend(target, turn.usage)
-            for verdict in turn.verdicts:
-                self.spend(verdict.judge, verdict.usage)

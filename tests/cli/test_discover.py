@@ -166,3 +166,14 @@ def test_bad_inputs_stop_before_any_call(tmp_path: Path, capsys) -> None:
     broken.write_text("{}", "utf-8")
     err = fails(*models, *judges, f"--library={broken}")
     assert f"--library: {broken}: not a strategy library" in err
+
+
+def test_a_cost_budget_stops_new_requests_once_reached(tmp_path: Path) -> None:
+    prices = [f"--price={m}=1,2" for m in ("attacker-explorer", "weakspot", "resist")]
+    prices += [f"--price={m}=1,1" for m in ("judge-a", "judge-b")]
+    status, _ = discover(tmp_path, "--max-cost=0.1", *prices)
+    assert status == 0
+    summary = read(tmp_path / "out" / "summary.json")
+    assert summary["stopped_by"] == "--max-cost 0.1 reached"
+    # Only requests already in flight when it was reached may pass it (four attacks at once).
+    assert 0.1 <= summary["cost"] < 0.13
