@@ -105,6 +105,7 @@ def render_calibration_html(
         scored=scored,
         misses=misses,
         plots=_plots(record),
+        band_names=("unsafe", "borderline", "safe", "unscored"),
     )
 
 

@@ -78,6 +78,10 @@ CALIBRATION_TEXT: dict[str, dict[str, str]] = {
     "cal_category": {"en": "Kind of reply", "ja": "応答の種類"},
     "cal_items": {"en": "Items", "ja": "項目数"},
     "cal_bias": {"en": "Bias", "ja": "偏り"},
+    "cal_bands": {
+        "en": "Bands, correct (rows) against given by the combined score (columns)",
+        "ja": "帯域別：正解（行）と合成スコア（列）",
+    },
     "cal_plot_matrix": {
         "en": "Correct score (rows) against the combined score given (columns)",
         "ja": "正解スコア（行）と合成スコア（列）",

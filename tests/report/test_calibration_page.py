@@ -72,6 +72,10 @@ def test_the_page_shows_the_record_and_its_failures(chromium: Any, calibrated) -
                 else (float(shown[f"{field}.{name}"]) == pytest.approx(expected))
             )
     assert float(shown["icc"]) == pytest.approx(metrics["icc"])
+    combined = next(j for j in metrics["judges"] if j["judge"] == "combined")
+    for expected, row in combined["bands"].items():
+        for given, count in row.items():
+            assert int(shown[f"band.{expected}.{given}"]) == count
     assert int(shown["items"]) == 200
     # The gullible judge's injection cell is painted as failing.
     cell = page.query_selector("[data-key='injection_resistance.judge-gullible']")
