@@ -99,6 +99,9 @@ def _add_calls(parser: argparse.ArgumentParser) -> None:
     calls.add_argument("--no-cache", action="store_true")
     calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
     calls.add_argument("--seed", type=int, default=0, help="for sim: models")
+    calls.add_argument(
+        "--progress", type=float, default=10.0, metavar="S", help="seconds between lines; 0: none"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,8 +134,31 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
             flush=True,
         )
 
+    from ..report.progress import Progress
+
+    progress = Progress(
+        total=args.rounds * len(setup.objectives),
+        write=lambda line: print(line, file=sys.stderr, flush=True),
+        interval=args.progress,
+        what="attacks",
+        tokens=None,
+        cost=0.0 if setup.settings.prices else None,
+    )
+
+    def after_attack(state: DiscoveryState) -> None:
+        progress.done, progress.calls = state.attacks, state.budget.calls
+        progress.cost = state.budget.cost if setup.settings.prices else None
+        progress.tick()
+
     state = asyncio.run(
-        discover(setup.settings, setup.objectives, setup.library, setup.catalogue, after_round)
+        discover(
+            setup.settings,
+            setup.objectives,
+            setup.library,
+            setup.catalogue,
+            after_round,
+            after_attack,
+        )
     )
     save_library(setup.library_path, state.library)
     summary = summary_of(setup, state)

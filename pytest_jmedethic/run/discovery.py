@@ -80,6 +80,7 @@ class DiscoveryState:
     attacker_failures: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # "D01 (round 2)" / "merged into D01"
     cached: int = 0  # answers the response cache gave
+    after_attack: Callable[[DiscoveryState], None] | None = None  # progress lines
 
     @property
     def stopped_by(self) -> str | None:
@@ -174,6 +175,8 @@ async def _attack(
                 )
             )
     state.attacks += 1
+    if state.after_attack is not None:
+        state.after_attack(state)
     return records
 
 
@@ -269,15 +272,18 @@ async def discover(
     library: StrategyLibrary,
     catalogue: Catalogue,
     after_round: Callable[[DiscoveryState], None] | None = None,
+    after_attack: Callable[[DiscoveryState], None] | None = None,
 ) -> DiscoveryState:
     """Run ``settings.rounds`` more rounds after ``library.rounds_done``; ``after_round``
-    hears of each round's end (to save the library)."""
+    hears of each round's end (to save the library), ``after_attack`` of each attack."""
     # Attacks of a round the last run did not finish are asked again (the cache answers).
     library = library.model_copy(
         update={"attacks": [a for a in library.attacks if a.round <= library.rounds_done]}
     )
     state = DiscoveryState(
-        library, CallBudget(settings.max_calls, settings.max_cost, settings.prices)
+        library,
+        CallBudget(settings.max_calls, settings.max_cost, settings.prices),
+        after_attack=after_attack,
     )
     cache = ResponseCache(settings.cache_path) if settings.cache_path else None
     budget = state.budget
