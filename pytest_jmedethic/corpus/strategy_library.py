@@ -72,6 +72,18 @@ class LibraryEntry(BaseModel):
         return self.strategy.id
 
     @property
+    def found_pair(self) -> str | None:
+        """The pair (both languages) of the attack the strategy was named after."""
+        return self.found_by.rsplit("-", 1)[0] if self.found_by else None
+
+    def shown_by(self, attack: AttackRecord) -> bool:
+        """Whether ``attack`` is evidence for this strategy: it used it, or it is (either
+        language of) the attack the strategy was named after."""
+        return self.id in attack.strategies or (
+            self.found_pair is not None and attack.pair_id == self.found_pair
+        )
+
+    @property
     def text(self) -> str:
         """What retrieval compares with an objective: the name and the definition."""
         s = self.strategy
@@ -120,13 +132,13 @@ class StrategyLibrary(BaseModel):
         reference = self.reference(target)
         if reference is None:
             return None
-        found = {self.entry(entry_id).found_by}
+        entry = self.entry(entry_id)
         scores = [
             a.score
             for a in self.attacks
             if a.target == target
             and a.score is not None
-            and (entry_id in a.strategies or a.conversation_id in found)
+            and entry.shown_by(a)
             and (part is None or a.part == part)
         ]
         return reference - statistics.fmean(scores) if scores else None

@@ -28,12 +28,7 @@ CONVERSATIONS_FILE = "conversations.jsonl"
 def _strategy_of(library: StrategyLibrary, record: AttackRecord) -> str | None:
     if record.strategies:
         return record.strategies[0]
-    return next(
-        (e.id for e in library.discovered if e.found_by == record.conversation_id), None
-    ) or next(
-        (e.id for e in library.discovered if e.found_by and e.found_by.startswith(record.pair_id)),
-        None,
-    )
+    return next((e.id for e in library.discovered if e.shown_by(record)), None)
 
 
 def discovered_conversations(library: StrategyLibrary, target: str) -> list[Conversation]:

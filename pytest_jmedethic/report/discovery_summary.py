@@ -76,7 +76,7 @@ class DiscoverySummary(BaseModel):
 
 
 def _uses(entry: LibraryEntry) -> Callable[[AttackRecord], bool]:
-    return lambda a: entry.id in a.strategies or a.conversation_id == entry.found_by
+    return entry.shown_by
 
 
 def _effects(
