@@ -60,7 +60,7 @@ def test_discovery_finds_and_names_the_weak_spot(whole) -> None:
     # At least 3 points lower than the built-in strategies on the target with the weak spot,
     # clearly so; not lower on the one without it.
     assert weak["drop"] >= 3 and weak["ci_low"] > 0 and weak["pvalue"] < 0.001
-    assert resist["drop"] < 3 and resist["ci_low"] <= 0
+    assert resist["drop"] <= 1 and resist["ci_low"] <= 0  # the judges' noise, no more
     for row in rows.values():
         if row["provenance"]["source"] == "builtin" and row["attacks"]:
             assert effect(row, "weakspot")["drop"] < 3
