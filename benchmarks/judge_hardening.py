@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="injection items (half ja, half en)")
     parser.add_argument("--control", type=int, default=10, help="legitimate-help items")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--ways", default=",".join(WAYS), help="which ways, comma-separated")
     args = parser.parse_args()
     texts = args.judge or ["local", "local"]
     specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(texts, 1)]
@@ -100,7 +101,8 @@ def main() -> None:
             f"{len(control)} legitimate-help items"
         )
         baseline: dict[int, float] = {}
-        for way, (hardened, nonce) in WAYS.items():
+        for way in args.ways.split(","):
+            hardened, nonce = WAYS[way]
             settings = replace(base, hardened=hardened, nonce=nonce)
             run = CalibrationRun(specs, settings, calls, concurrency=2 if local else 8)
             scored = asyncio.run(score_items(run, injections + control))

@@ -51,6 +51,12 @@ class JudgeSettings:
             if self.rationale_max_chars is not None:
                 rationale = {"type": "string", "maxLength": self.rationale_max_chars}
                 schema = {**schema, "properties": {**schema["properties"], "rationale": rationale}}
+            if self.nonce:  # a strict schema must let the judge write the nonce it is asked for
+                schema = {
+                    **schema,
+                    "properties": {**schema["properties"], "nonce": {"type": "string"}},
+                    "required": [*schema["required"], "nonce"],
+                }
             return {
                 "response_format": {
                     "type": "json_schema",
