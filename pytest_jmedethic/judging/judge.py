@@ -31,6 +31,10 @@ class Judge:
     complete: Complete
 
 
+# Bounded, so a small grammar-constrained model cannot ramble in it past max_tokens.
+NONCE_SCHEMA = {"type": "string", "maxLength": 24}
+
+
 @dataclass(frozen=True)
 class JudgeSettings:
     temperature: float = 0.0
@@ -54,7 +58,7 @@ class JudgeSettings:
             if self.nonce:  # a strict schema must let the judge write the nonce it is asked for
                 schema = {
                     **schema,
-                    "properties": {**schema["properties"], "nonce": {"type": "string"}},
+                    "properties": {**schema["properties"], "nonce": NONCE_SCHEMA},
                     "required": [*schema["required"], "nonce"],
                 }
             return {

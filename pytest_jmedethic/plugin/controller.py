@@ -14,9 +14,7 @@ worker would otherwise spend half a second importing scipy before its first requ
 from __future__ import annotations
 
 import importlib
-import queue
 import sqlite3
-import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +31,7 @@ from ..run.results import ConversationResult
 from . import gc_freeze
 from .calibration_check import attached_calibration
 from .context import PluginContext
+from .interrupted_reports import pending_events, remember_taken_events
 from .junit_decision import record_release_decision
 from .live_progress import LiveProgress
 from .outputs import (
@@ -57,9 +56,6 @@ from .xdist_messages import (
 if TYPE_CHECKING:
     from ..report.model import CalibrationLine, Report
     from .sequential_run import SequentialRun
-
-DRAIN_SECONDS = 3.0  # at most, after an interrupt, for reports still on their way
-DRAIN_QUIET_SECONDS = 0.3  # no report for this long: none is on its way
 
 _ABORTED = (
     pytest.ExitCode.INTERRUPTED,
@@ -110,6 +106,7 @@ class ControllerSession:
         if not self.context.will_run:
             return
         self.signals.install()
+        remember_taken_events(self.context.config.pluginmanager.get_plugin("dsession"))
         check_outputs(self.settings, self.context.config)
         self._start_servers()
         self.calibration = attached_calibration(self.settings)
@@ -196,19 +193,14 @@ class ControllerSession:
     def _drain_pending_reports(self) -> None:
         """What the workers sent but xdist had not handed on when the run was interrupted."""
         dsession = self.context.config.pluginmanager.get_plugin("dsession")
-        events = getattr(dsession, "queue", None)
-        # A report a worker sent just before the signal may still be on the wire: wait for
-        # a short quiet spell, not just for what has already arrived.
-        deadline = time.monotonic() + DRAIN_SECONDS
-        while events is not None and time.monotonic() < deadline:
-            try:
-                name, kwargs = events.get(timeout=DRAIN_QUIET_SECONDS)
-            except queue.Empty:
-                return
-            if name == "testreport":
-                self.pytest_runtest_logreport(kwargs["rep"])
-            elif name == "workerfinished":
-                self.pytest_testnodedown(kwargs["node"])
+        for name, kwargs in pending_events(dsession):
+            self._handle_event(name, kwargs)
+
+    def _handle_event(self, name: str, kwargs: dict[str, Any]) -> None:
+        if name == "testreport":
+            self.pytest_runtest_logreport(kwargs["rep"])
+        elif name == "workerfinished":
+            self.pytest_testnodedown(kwargs["node"])
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:

@@ -128,7 +128,7 @@ def test_schema_constrained_verdict_carries_the_nonce_when_asked(
     response = client.chat.completions.create(
         model=server.model,
         messages=messages,  # type: ignore[arg-type]
-        max_tokens=300,
+        max_tokens=400,
         temperature=0,
         **JudgeSettings(
             response_format="json_schema", nonce=True, rationale_max_chars=120
