@@ -173,7 +173,15 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
         for line in render_discovery(summary):
             print(line)
         print(f"Written: {args.output / 'strategies.json'}, {args.output / 'conversations.jsonl'}")
-    return _write_pages(args, summary)
+    status = _write_pages(args, summary)
+    if summary.attacks == 0 and summary.attacker_failures and not summary.stopped_by:
+        print(
+            "jmedethic discover: no attack could be made: the attacker gave no usable answer "
+            f"(see above; after {args.attempts} attempts each)",
+            file=sys.stderr,
+        )
+        return 1
+    return status
 
 
 def _write_pages(args: argparse.Namespace, summary: Any) -> int:

@@ -145,7 +145,9 @@ async def _attack(
         parser(AttackAnswer, lambda a: a.check(languages)),  # type: ignore[attr-defined]
     )
     if asked.answer is None:
-        state.attacker_failures.append(f"{objective.id} round {round_number}: {asked.problem}")
+        state.attacker_failures.append(
+            f"{objective.id} round {round_number}: {asked.problem}{_last_answer(asked)}"
+        )
         return []
     answer: AttackAnswer = asked.answer  # type: ignore[assignment]
     records = []
@@ -180,6 +182,11 @@ async def _attack(
     return records
 
 
+def _last_answer(asked: Asked) -> str:
+    shown = " ".join(asked.raw.split())[:200]
+    return f"; last answer: {shown!r}" if shown else ""
+
+
 def _run_config(settings: DiscoverySettings, target: EndpointSpec) -> RunConfig:
     return RunConfig(
         target=target,
@@ -202,7 +209,9 @@ async def _summarise(
     prompt = summary_prompt(objective, shown.turns, shown.replies, shown.turn_scores, best_before)
     asked = await session.attacker(SUMMARY_INSTRUCTIONS, prompt, parser(StrategyProposal))
     if asked.answer is None:
-        session.state.attacker_failures.append(f"{objective.id} summary: {asked.problem}")
+        session.state.attacker_failures.append(
+            f"{objective.id} summary: {asked.problem}{_last_answer(asked)}"
+        )
         return library
     proposal: StrategyProposal = asked.answer  # type: ignore[assignment]
     entry = LibraryEntry(

@@ -177,3 +177,25 @@ def test_a_cost_budget_stops_new_requests_once_reached(tmp_path: Path) -> None:
     assert summary["stopped_by"] == "--max-cost 0.1 reached"
     # Only requests already in flight when it was reached may pass it (four attacks at once).
     assert 0.1 <= summary["cost"] < 0.13
+
+
+def test_an_attacker_without_usable_answers_is_asked_again_then_reported(
+    tmp_path: Path, capsys
+) -> None:
+    common = [
+        "discover",
+        "--target=sim:weakspot",
+        "--judge=sim:judge-a",
+        "--judge=sim:judge-b",
+        "--guideline=G09",
+        "--rounds=1",
+        "--no-cache",
+    ]
+    assert main([*common, "--attacker=sim:attacker-flaky", f"--output={tmp_path / 'a'}"]) == 0
+    assert read(tmp_path / "a" / "summary.json")["attacks"] == 2  # usable when asked again
+    capsys.readouterr()
+    status = main([*common, "--attacker=sim:attacker-garbage", f"--output={tmp_path / 'b'}"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "no attack could be made" in captured.err
+    assert "G09-O01 round 1: no JSON object in the answer; last answer: 'Here is" in captured.out
