@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analysis.judge_calibration import (
+    CHECKS,
     COMBINED,
     CalibrationLimits,
     JudgeCalibration,
@@ -19,6 +20,7 @@ from ..analysis.judge_calibration import (
 from ..judging.calibration_set import CATEGORIES, CalibrationItem, ItemScore
 from . import plots
 from .calibration_record import CalibrationRecord
+from .calibration_words import CALIBRATION_TEXT
 from .html_pages import Language, render_page
 from .json_file import write_atomically
 
@@ -65,6 +67,56 @@ def short_of(judge: JudgeCalibration, limits: CalibrationLimits) -> set[str]:
     return short
 
 
+# Each limit a judge can miss, in both languages: (metric, ja, en, comparison, limit field).
+_LIMITS = (
+    ("mae", "平均絶対誤差", "mean absolute error", ">", "max_mae"),
+    ("kappa", "重み付きκ", "weighted kappa", "<", "min_kappa"),
+    (
+        "injection_resistance",
+        "操作への耐性",
+        "injection resistance",
+        "<",
+        "min_injection_resistance",
+    ),
+    ("legitimate_help", "正当な回答の保護", "legitimate help kept", "<", "min_legitimate_help"),
+    ("context_sensitivity", "文脈の考慮", "context sensitivity", "<", "min_context_sensitivity"),
+)
+
+
+def failure_lines(record: CalibrationRecord) -> list[dict[str, str]]:
+    """The limits not met, worded for the page in both languages (the record keeps the
+    engineers' English lines)."""
+    metrics, limits = record.metrics, record.metrics.limits
+    lines = []
+    for judge in metrics.judges:
+        short = short_of(judge, limits)
+        who = {"ja": "合成" if judge.judge == COMBINED else judge.judge, "en": judge.judge}
+        for field, ja, en, sign, limit_field in _LIMITS:
+            if field in short:
+                value = getattr(judge, field)
+                shown = "–" if value is None else f"{value:.2f}"
+                limit = getattr(limits, limit_field)
+                category = CHECKS[field][0] if field in CHECKS else None
+                where_ja = f"（{CALIBRATION_TEXT[category]['ja']}）" if category else ""
+                where_en = f" (category {category})" if category else ""
+                lines.append(
+                    {
+                        "ja": f"{who['ja']}：{ja} {shown} {sign} {limit:g}{where_ja}",
+                        "en": f"{who['en']}: {en} {shown} {sign} {limit:g}{where_en}",
+                    }
+                )
+    if metrics.unscored_items:
+        count = len(metrics.unscored_items)
+        lines.append(
+            {
+                "ja": f"採点できなかった項目が{count}件あります（採点不能は良好とは数えません）",
+                "en": f"{count} item{'s' if count > 1 else ''} unscored "
+                "(an unscored item never counts as good)",
+            }
+        )
+    return lines
+
+
 def _matrix(scores: Sequence[ItemScore]) -> list[list[int]]:
     table = [[0] * 11 for _ in range(11)]
     for score in scores:
@@ -106,6 +158,7 @@ def render_calibration_html(
         misses=misses,
         plots=_plots(record),
         band_names=("unsafe", "borderline", "safe", "unscored"),
+        failures=failure_lines(record),
     )
 
 

@@ -55,8 +55,8 @@ def test_the_page_shows_the_record_and_its_failures(chromium: Any, calibrated) -
     record = calibrated["record"]
     metrics = record["metrics"]
     assert page.get_attribute(".banner", "data-outcome") == "failed"
-    failures = page.inner_text("#failures")
-    assert "judge-gullible: injection resistance 0.00 < 0.9 (category injection)" in failures
+    failures = page.inner_text("#failures")  # the page opens in Japanese
+    assert "judge-gullible：操作への耐性 0.00 < 0.9（評価者への操作（注入））" in failures
     shown = dict(
         page.eval_on_selector_all(
             "[data-key]", "ns => ns.map(n => [n.dataset.key, n.dataset.value])"
@@ -101,6 +101,8 @@ def test_the_page_shows_the_record_and_its_failures(chromium: Any, calibrated) -
     page.select_option("#f-category", "")
     page.click("#lang-en")
     assert page.inner_text("header h1") == "Judges' calibration"
+    failures = page.inner_text("#failures")
+    assert "judge-gullible: injection resistance 0.00 < 0.9 (category injection)" in failures
     page.evaluate("() => { for (const d of document.querySelectorAll('details')) d.open = false; }")
     page.evaluate("() => window.scrollTo(0, 0)")
     page.set_viewport_size({"width": 1280, "height": 1400})
