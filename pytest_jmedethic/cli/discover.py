@@ -118,38 +118,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, setup: Setup) -> int:
     from ..report.discovery_files import write_discovery
-    from ..run.discovery import DiscoveryState, discover
+    from ..run.discovery import discover
     from .discover_setup import save_library, summary_of
 
-    def after_round(state: DiscoveryState) -> None:
-        save_library(setup.library_path, state.library)
-        print(
-            f"jmedethic discover: round {state.library.rounds_done + bool(state.stopped_by)} "
-            f"{'cut short' if state.stopped_by else 'done'}: {state.attacks} "
-            f"attacks, {_strategies(len(state.library.discovered))} found, "
-            f"{state.budget.calls} calls"
-            + (f", cost {state.budget.cost:.2f}" if setup.settings.prices else "")
-            + (f" ({state.stopped_by})" if state.stopped_by else ""),
-            file=sys.stderr,
-            flush=True,
-        )
-
-    from ..report.progress import Progress
-
-    progress = Progress(
-        total=args.rounds * len(setup.objectives),
-        write=lambda line: print(line, file=sys.stderr, flush=True),
-        interval=args.progress,
-        what="attacks",
-        tokens=None,
-        cost=0.0 if setup.settings.prices else None,
-    )
-
-    def after_attack(state: DiscoveryState) -> None:
-        progress.done, progress.calls = state.attacks, state.budget.calls
-        progress.cost = state.budget.cost if setup.settings.prices else None
-        progress.tick()
-
+    after_round, after_attack = _reporters(args, setup)
     state = asyncio.run(
         discover(
             setup.settings,
@@ -182,6 +154,45 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
         )
         return 1
     return status
+
+
+def _reporters(args: argparse.Namespace, setup: Setup) -> tuple[Any, Any]:
+    """What the loop calls after each round (save the library, one line) and after each
+    attack (a progress line every ``--progress`` seconds)."""
+    from ..report.progress import Progress
+    from ..run.discovery import DiscoveryState
+    from .discover_setup import save_library
+
+    priced = bool(setup.settings.prices)
+
+    def after_round(state: DiscoveryState) -> None:
+        save_library(setup.library_path, state.library)
+        print(
+            f"jmedethic discover: round {state.library.rounds_done + bool(state.stopped_by)} "
+            f"{'cut short' if state.stopped_by else 'done'}: {state.attacks} "
+            f"attacks, {_strategies(len(state.library.discovered))} found, "
+            f"{state.budget.calls} calls"
+            + (f", cost {state.budget.cost:.2f}" if priced else "")
+            + (f" ({state.stopped_by})" if state.stopped_by else ""),
+            file=sys.stderr,
+            flush=True,
+        )
+
+    progress = Progress(
+        total=args.rounds * len(setup.objectives),
+        write=lambda line: print(line, file=sys.stderr, flush=True),
+        interval=args.progress,
+        what="attacks",
+        tokens=None,
+        cost=0.0 if priced else None,
+    )
+
+    def after_attack(state: DiscoveryState) -> None:
+        progress.done, progress.calls = state.attacks, state.budget.calls
+        progress.cost = state.budget.cost if priced else None
+        progress.tick()
+
+    return after_round, after_attack
 
 
 def _write_pages(args: argparse.Namespace, summary: Any) -> int:
