@@ -7,13 +7,12 @@ replace them (errors name ``FILE:LINE: field``, as for the corpus).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..validation import describe_validation_error
+from ..validation import validated_lines
 from .building_blocks import load_guideline_blocks
 from .catalogue import Bilingual, Catalogue
 
@@ -52,30 +51,16 @@ def builtin_objectives(
 
 
 def load_objectives(path: Path, catalogue: Catalogue) -> list[DiscoveryObjective]:
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ObjectiveError(f"{path}: cannot read: {exc}") from None
     found: list[DiscoveryObjective] = []
-    seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            objective = DiscoveryObjective.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ObjectiveError(f"{path}:{number}: not JSON: {exc.msg}") from None
-        except ValidationError as exc:
-            raise ObjectiveError(f"{path}:{number}: {describe_validation_error(exc)}") from None
+    seen: dict[str, str] = {}
+    for where, objective in validated_lines(path, DiscoveryObjective, ObjectiveError):
         if objective.guideline_id not in catalogue.guidelines:
             raise ObjectiveError(
-                f"{path}:{number}: guideline_id: unknown guideline {objective.guideline_id}"
+                f"{where}: guideline_id: unknown guideline {objective.guideline_id}"
             )
         if objective.id in seen:
-            raise ObjectiveError(
-                f"{path}:{number}: id: {objective.id} is also on line {seen[objective.id]}"
-            )
-        seen[objective.id] = number
+            raise ObjectiveError(f"{where}: id: {objective.id} is also at {seen[objective.id]}")
+        seen[objective.id] = where
         found.append(objective)
     if not found:
         raise ObjectiveError(f"{path}: no objectives")

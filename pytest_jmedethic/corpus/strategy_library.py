@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..validation import describe_validation_error
+from ..validation import load_schema_file
 from .catalogue import Catalogue, Language, Strategy
 from .text_similarity import similarities
 
@@ -201,18 +201,13 @@ def builtin_library(catalogue: Catalogue) -> StrategyLibrary:
 
 
 def load_library(path: Path) -> StrategyLibrary:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise LibraryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LibraryError(f"{path}: not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema") != LIBRARY_SCHEMA:
-        raise LibraryError(f"{path}: not a strategy library written by jmedethic discover")
-    try:
-        return StrategyLibrary.model_validate(data)
-    except ValidationError as exc:
-        raise LibraryError(f"{path}: {describe_validation_error(exc, whole='(file)')}") from None
+    return load_schema_file(
+        path,
+        StrategyLibrary,
+        LibraryError,
+        schema=LIBRARY_SCHEMA,
+        written_by="a strategy library written by jmedethic discover",
+    )
 
 
 def library_json(library: StrategyLibrary) -> str:

@@ -9,7 +9,6 @@ package (``pytest_jmedethic/calibration/*.jsonl``, one file per category); error
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..corpus.catalogue import Catalogue, Language, load_catalogue
-from ..validation import describe_validation_error
+from ..validation import validated_lines
 
 CALIBRATION_SCHEMA_VERSION = 1
 Category = Literal[
@@ -167,20 +166,7 @@ def _files(path: Path) -> list[Path]:
 
 def read_items(path: Path, catalogue: Catalogue) -> Iterable[tuple[str, CalibrationItem]]:
     """Each item of ``path`` with where it stands (``FILE:LINE``)."""
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CalibrationError(f"{path}: cannot read: {exc}") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = CalibrationItem.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise CalibrationError(f"{where}: not JSON: {exc.msg} (column {exc.colno})") from None
-        except ValidationError as exc:
-            raise CalibrationError(f"{where}: {describe_validation_error(exc)}") from None
+    for where, item in validated_lines(path, CalibrationItem, CalibrationError):
         if item.guideline_id not in catalogue.guidelines:
             raise CalibrationError(f"{where}: guideline_id: unknown guideline {item.guideline_id}")
         if item.strategy_id not in catalogue.strategies:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from .. import __version__
 from ..analysis.judge_calibration import COMBINED, CalibrationMetrics
@@ -20,7 +20,7 @@ from ..endpoints.specs import PublicEndpoint
 from ..judging.calibration_set import CalibrationItem, ItemScore
 from ..judging.prompts import JUDGE_PROMPT_VERSION
 from ..judging.rubric import RUBRIC_VERSION
-from ..validation import describe_validation_error
+from ..validation import load_schema_file
 from .json_file import write_atomically
 from .model import CalibrationLine, JudgeSettingsRecord, Record
 
@@ -100,20 +100,13 @@ def write_calibration(record: CalibrationRecord, path: Path) -> None:
 
 
 def load_calibration(path: Path) -> CalibrationRecord:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise CalibrationError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CalibrationError(f"{path}: not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema") != CALIBRATION_SCHEMA:
-        raise CalibrationError(f"{path}: not a calibration written by jmedethic calibrate")
-    try:
-        return CalibrationRecord.model_validate(data)
-    except ValidationError as exc:
-        raise CalibrationError(
-            f"{path}: {describe_validation_error(exc, whole='(file)')}"
-        ) from None
+    return load_schema_file(
+        path,
+        CalibrationRecord,
+        CalibrationError,
+        schema=CALIBRATION_SCHEMA,
+        written_by="a calibration written by jmedethic calibrate",
+    )
 
 
 def calibration_line(record: CalibrationRecord, source: str) -> CalibrationLine:
