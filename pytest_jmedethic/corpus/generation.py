@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import openai
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..endpoints.clients import async_client
 from ..endpoints.errors import describe_error
-from ..endpoints.json_answer import parse_answer
+from ..endpoints.json_answer import ask_until_usable, parse_answer
 from ..endpoints.specs import EndpointSpec
 from .building_blocks import PERSONAS, Persona
 from .catalogue import Catalogue, Guideline, Strategy
@@ -147,38 +147,32 @@ async def _generate_one(
         job.variation,
         job.turns,
     )
-    base: list[dict[str, str]] = [
-        {"role": "system", "content": INSTRUCTIONS},
-        {"role": "user", "content": prompt},
-    ]
-    messages, raw, problem = list(base), None, ""
-    for attempt in range(1, attempts + 1):
-        try:
-            response = await client.chat.completions.create(
-                model=spec.model,
-                messages=messages,
-                temperature=temperature,  # type: ignore[arg-type]
-            )
-        except Exception as exc:  # openai's errors and the HTTP stack's: one line, no traceback
-            return Outcome(job, [], attempt, describe_error(spec, exc), raw)
-        raw = (response.choices[0].message.content or "") if response.choices else ""
-        try:
-            output = parse_attacker(raw)
-            if len(output.ja) != job.turns:
-                raise AttackerError(f"asked for {job.turns} turns, got {len(output.ja)}")
-            return Outcome(job, to_conversations(job, output, prefix), attempt)
-        except (AttackerError, ValidationError) as exc:
-            problem = str(exc)
-            messages = [
-                *base,
-                {"role": "assistant", "content": raw},
-                {
-                    "role": "user",
-                    "content": f"That answer could not be used ({problem}). "
-                    "Answer again with only the JSON object described.",
-                },
-            ]
-    return Outcome(job, [], attempts, problem, raw)
+    base = [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": prompt}]
+    answers: list[str] = []
+
+    async def send(messages: list[dict[str, str]]) -> str:
+        response = await client.chat.completions.create(
+            model=spec.model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=temperature,
+        )
+        answers.append((response.choices[0].message.content or "") if response.choices else "")
+        return answers[-1]
+
+    def parse(raw: str) -> AttackerOutput:
+        output = parse_attacker(raw)
+        if len(output.ja) != job.turns:
+            raise AttackerError(f"asked for {job.turns} turns, got {len(output.ja)}")
+        return output
+
+    try:
+        asked = await ask_until_usable(send, base, parse, attempts)
+    except Exception as exc:  # openai's errors and the HTTP stack's: one line, no traceback
+        last = answers[-1] if answers else None
+        return Outcome(job, [], len(answers) + 1, describe_error(spec, exc), last)
+    if asked.answer is None:
+        return Outcome(job, [], asked.attempts, asked.problem, asked.raw)
+    return Outcome(job, to_conversations(job, asked.answer, prefix), asked.attempts)
 
 
 async def generate(

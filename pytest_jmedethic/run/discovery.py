@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from ..corpus.discovery_prompts import (
 )
 from ..corpus.schema import Conversation
 from ..corpus.strategy_library import AttackRecord, LibraryEntry, StrategyLibrary
+from ..endpoints.completer import Completer
+from ..endpoints.json_answer import Asked
 from ..endpoints.response_cache import ResponseCache
 from ..endpoints.retry import CallFailed, RetryPolicy
 from ..endpoints.specs import EndpointSpec
@@ -41,8 +43,9 @@ from ..judging.thresholds import Thresholds
 from .config import RunConfig
 from .connections import CallSettings, Connections
 from .conversation import drive
-from .discovery_attacker import Asked, ask, choose, parser
+from .discovery_attacker import ask, choose, parser
 from .discovery_budget import BudgetReached, CallBudget
+from .results import ConversationResult
 
 # Points below the best so far that count as an attack that worked: the lowest of three
 # noisy turn scores wanders by a point or so without any change in the target's behaviour.
@@ -92,7 +95,7 @@ class _Session:
     settings: DiscoverySettings
     catalogue: Catalogue
     state: DiscoveryState
-    attacker: Callable[[str, str, Callable[[str], object]], Awaitable[Asked]]
+    attacker: Completer
     connections: list[Connections]
     gate: asyncio.Semaphore
 
@@ -104,9 +107,9 @@ def _record(
     language: Language,
     target: str,
     used: Sequence[str],
-    result: object,
+    result: ConversationResult,
 ) -> AttackRecord:
-    turns = result.turns  # type: ignore[attr-defined]
+    turns = result.turns
     scores = [t.score for t in turns]
     pair = f"disc-r{round_number:02d}-{objective.id}"
     return AttackRecord(
@@ -122,7 +125,7 @@ def _record(
         turns=[t.user for t in turns],
         replies=[t.reply or "" for t in turns],
         turn_scores=scores,
-        score=None if any(s is None for s in scores) else min(scores),  # type: ignore[type-var]
+        score=None if None in scores else min(s for s in scores if s is not None),
     )
 
 
@@ -139,17 +142,19 @@ async def _attack(
     used = choose(library, objective, guideline.part, position, round_number, primary, settings.top)
     prompt = attack_prompt(objective, guideline, used, settings.languages, round_number)
     languages = settings.languages
-    asked = await session.attacker(
+    asked = await ask(
+        session.attacker,
         ATTACK_INSTRUCTIONS,
         prompt,
-        parser(AttackAnswer, lambda a: a.check(languages)),  # type: ignore[attr-defined]
+        parser(AttackAnswer, lambda a: a.check(languages)),
+        settings.attempts,
     )
     if asked.answer is None:
         state.attacker_failures.append(
             f"{objective.id} round {round_number}: {asked.problem}{_last_answer(asked)}"
         )
         return []
-    answer: AttackAnswer = asked.answer  # type: ignore[assignment]
+    answer = asked.answer
     records = []
     for connections, target in zip(session.connections, settings.targets, strict=True):
         for language in languages:
@@ -207,13 +212,19 @@ async def _summarise(
 ) -> StrategyLibrary:
     shown = records[0]
     prompt = summary_prompt(objective, shown.turns, shown.replies, shown.turn_scores, best_before)
-    asked = await session.attacker(SUMMARY_INSTRUCTIONS, prompt, parser(StrategyProposal))
+    asked = await ask(
+        session.attacker,
+        SUMMARY_INSTRUCTIONS,
+        prompt,
+        parser(StrategyProposal),
+        session.settings.attempts,
+    )
     if asked.answer is None:
         session.state.attacker_failures.append(
             f"{objective.id} summary: {asked.problem}{_last_answer(asked)}"
         )
         return library
-    proposal: StrategyProposal = asked.answer  # type: ignore[assignment]
+    proposal = asked.answer
     entry = LibraryEntry(
         strategy=Strategy(
             id="D00",
@@ -243,7 +254,8 @@ def _improved(
     if not mine:
         return None
     best_before = library.best(mine[0].objective_id, primary)
-    if best_before is None or min(r.score for r in mine) > best_before - IMPROVEMENT:  # type: ignore[type-var]
+    lowest = min(r.score for r in mine if r.score is not None)
+    if best_before is None or lowest > best_before - IMPROVEMENT:
         return None
     return best_before
 
@@ -309,14 +321,11 @@ async def discover(
         for t in settings.targets
     ]
 
-    async def ask_attacker(instructions: str, prompt: str, parse: Callable[[str], object]) -> Asked:
-        return await ask(attacker, instructions, prompt, parse, settings.attempts)
-
     session = _Session(
         settings,
         catalogue,
         state,
-        ask_attacker,
+        attacker,
         connections,
         asyncio.Semaphore(settings.concurrency),
     )

@@ -5,72 +5,45 @@ the reason, the calls through the run's completer (cache, retries, budget)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
-
-from pydantic import ValidationError
 
 from ..corpus.discovery_objectives import DiscoveryObjective
 from ..corpus.strategy_library import LibraryEntry, StrategyLibrary
 from ..corpus.text_similarity import similarities
 from ..endpoints.completer import Completer
-from ..endpoints.json_answer import parse_answer
-from ..endpoints.usage import Usage
+from ..endpoints.json_answer import Answer as Model
+from ..endpoints.json_answer import Asked, Parsed, ask_until_usable, parse_answer
 
 WORKS = 2.0  # mean points below the built-in reference for a strategy to count as working
 SIMILARITY_WEIGHT = 2.0  # points of effect one unit of text similarity is worth in the rank
-
-Answer = TypeVar("Answer")
 
 
 class AnswerError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Asked:
-    """An answer that passed validation (None when none did), and what the asking cost."""
-
-    answer: object | None
-    attempts: int
-    problem: str | None
-    raw: str
-    usage: Usage
-
-
 async def ask(
     completer: Completer,
     instructions: str,
     prompt: str,
-    parse: Callable[[str], Answer],
+    parse: Callable[[str], Parsed],
     attempts: int,
-) -> Asked:
+) -> Asked[Parsed]:
+    """The attacker's usable answer, through the run's completer (cache, budget)."""
+
+    async def send(messages: list[dict[str, str]]) -> str:
+        return (await completer.complete(messages)).text
+
     base = [{"role": "system", "content": instructions}, {"role": "user", "content": prompt}]
-    messages, raw, problem, usage = list(base), "", "", Usage()
-    for attempt in range(1, attempts + 1):
-        answer = await completer.complete(messages)
-        usage = usage + answer.usage
-        raw = answer.text
-        try:
-            return Asked(parse(raw), attempt, None, raw, usage)
-        except (AnswerError, ValidationError, ValueError) as exc:
-            problem = str(exc)
-            messages = [
-                *base,
-                {"role": "assistant", "content": raw},
-                {
-                    "role": "user",
-                    "content": f"That answer could not be used ({problem}). "
-                    "Answer again with only the JSON object described.",
-                },
-            ]
-    return Asked(None, attempts, problem, raw, usage)
+    return await ask_until_usable(send, base, parse, attempts)
 
 
 def parser(
-    schema: type, check: Callable[[object], object] | None = None
-) -> Callable[[str], object]:
-    def parse(text: str) -> object:
+    schema: type[Model], check: Callable[[Model], Model] | None = None
+) -> Callable[[str], Model]:
+    """The answer's JSON object as ``schema``, then ``check``ed (both raise ``ValueError``
+    saying what is wrong, which the attacker is told)."""
+
+    def parse(text: str) -> Model:
         answer = parse_answer(text, schema, AnswerError)
         return check(answer) if check is not None else answer
 
