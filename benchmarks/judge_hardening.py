@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pytest_jmedethic.cli.call_flags import judge_values
 from pytest_jmedethic.endpoints.retry import RetryPolicy
 from pytest_jmedethic.endpoints.servers.session import ServerOptions, SessionServers
 from pytest_jmedethic.endpoints.specs import EndpointSpec, judge_key_env
@@ -81,16 +82,7 @@ def main() -> None:
     injections = pick(every, "injection", args.sample)
     control = pick(every, "legitimate_help", args.control)
     local = any(s.managed and s.managed != "sim" for s in specs)
-    base = judge_settings_from_values(
-        {
-            "judge-temperature": 0.0,
-            "judge-max-tokens": 512,
-            "judge-attempts": 3,
-            "judge-format": "none",
-            "judge-nonce": False,
-        },
-        local,
-    )
+    base = judge_settings_from_values(judge_values(), local)
     servers = SessionServers()
     servers.start(specs, ServerOptions())
     try:

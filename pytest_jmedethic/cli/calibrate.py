@@ -7,7 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,12 @@ from ..endpoints.probe import probe_endpoints
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions, SessionServers
 from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env
-from ..judging.calibration_set import CalibrationError, CalibrationSet, load_calibration_set
+from ..judging.calibration_set import (
+    CalibrationError,
+    CalibrationItem,
+    CalibrationSet,
+    load_calibration_set,
+)
 from ..plugin.options import JUDGE_FORMATS
 from ..plugin.settings import judge_settings_from_values
 from ..report.calibration_record import (
@@ -30,6 +35,7 @@ from ..report.calibration_text import render_calibration, render_calibration_mar
 from ..report.json_file import write_atomically, write_problem
 from ..report.model import JudgeSettingsRecord
 from .calibrate_run import score_with_progress
+from .call_flags import add_call_flags, judge_values
 
 LIMITS = CalibrationLimits()
 
@@ -92,10 +98,11 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
 
 def _add_judging(parser: argparse.ArgumentParser) -> None:
     judging = parser.add_argument_group("how the judges are asked (as --jmed-judge-*)")
-    judging.add_argument("--judge-temperature", type=float, default=0.0)
-    judging.add_argument("--judge-max-tokens", type=int, default=512)
-    judging.add_argument("--judge-attempts", type=int, default=3)
-    judging.add_argument("--judge-format", choices=JUDGE_FORMATS, default="none")
+    plugin = judge_values()
+    judging.add_argument("--judge-temperature", type=float, default=plugin["judge-temperature"])
+    judging.add_argument("--judge-max-tokens", type=int, default=plugin["judge-max-tokens"])
+    judging.add_argument("--judge-attempts", type=int, default=plugin["judge-attempts"])
+    judging.add_argument("--judge-format", choices=JUDGE_FORMATS, default=plugin["judge-format"])
     judging.add_argument(
         "--judge-nonce",
         action="store_true",
@@ -107,19 +114,8 @@ def _add_calls(parser: argparse.ArgumentParser) -> None:
     calls = parser.add_argument_group("calls")
     calls.add_argument("--concurrency", type=int, default=8, help="items in flight (default 8)")
     calls.add_argument("--judge-rpm", type=float, help="requests per minute to each judge")
-    calls.add_argument("--timeout", type=float, default=120.0)
-    calls.add_argument("--retries", type=int, default=5)
-    calls.add_argument(
-        "--cache",
-        type=Path,
-        default=Path(".jmedethic/cache.sqlite"),
-        help="response cache (default .jmedethic/cache.sqlite)",
-    )
-    calls.add_argument("--no-cache", action="store_true")
     calls.add_argument("--no-probe", action="store_true", help="skip the start-up chat check")
-    calls.add_argument("--progress", type=float, default=10.0, metavar="S")
-    calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
-    calls.add_argument("--seed", type=int, default=0, help="for sim: judges")
+    add_call_flags(calls, cache_help="response cache: a rerun costs nothing")
 
 
 def _fail(problem: str) -> int:
@@ -145,13 +141,7 @@ def run(args: argparse.Namespace) -> int:
     except SpecError as exc:
         return _fail(f"--judge: {exc}")
     local = any(s.managed and s.managed != "sim" for s in specs)
-    settings = judge_settings_from_values(
-        {
-            f"judge-{k}": getattr(args, f"judge_{k.replace('-', '_')}")
-            for k in ("temperature", "max-tokens", "attempts", "format", "nonce")
-        },
-        local,
-    )
+    settings = judge_settings_from_values(judge_values(args), local)
     servers = SessionServers()
     try:
         servers.start(
@@ -181,8 +171,7 @@ def run(args: argparse.Namespace) -> int:
         metrics=calibrate(scores, [s.model for s in specs], limits=limits),
         items=scores,
     )
-    args.chosen_items = chosen.items
-    return _show(args, record)
+    return _show(args, record, chosen.items)
 
 
 def _check(chosen: CalibrationSet) -> int:
@@ -195,7 +184,9 @@ def _check(chosen: CalibrationSet) -> int:
     return 0
 
 
-def _show(args: argparse.Namespace, record: CalibrationRecord) -> int:
+def _show(
+    args: argparse.Namespace, record: CalibrationRecord, items: Sequence[CalibrationItem]
+) -> int:
     if args.json:
         print(
             json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
@@ -209,7 +200,7 @@ def _show(args: argparse.Namespace, record: CalibrationRecord) -> int:
             args.markdown,
             lambda: write_atomically(args.markdown, [render_calibration_markdown(record)]),
         ),
-        (args.html, lambda: _write_html(args, record)),
+        (args.html, lambda: _write_html(args, record, items)),
     ]
     problems = []
     for path, write in writes:
@@ -223,7 +214,9 @@ def _show(args: argparse.Namespace, record: CalibrationRecord) -> int:
     return 2 if problems else 0 if record.passed else 1
 
 
-def _write_html(args: argparse.Namespace, record: CalibrationRecord) -> None:
+def _write_html(
+    args: argparse.Namespace, record: CalibrationRecord, items: Sequence[CalibrationItem]
+) -> None:
     from ..report.calibration_html import write_calibration_html
 
-    write_calibration_html(args.html, record, args.chosen_items, language=args.html_language)
+    write_calibration_html(args.html, record, items, language=args.html_language)

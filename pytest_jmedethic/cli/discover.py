@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .call_flags import add_call_flags
 from .discover_setup import Setup, SetupError, prepare
 
 
@@ -88,20 +89,7 @@ def _add_calls(parser: argparse.ArgumentParser) -> None:
     calls.add_argument("--concurrency", type=int, default=4, help="attacks in flight (default 4)")
     calls.add_argument("--attempts", type=int, default=3, help="tries per attacker answer")
     calls.add_argument("--temperature", type=float, default=0.9, help="the attacker's")
-    calls.add_argument("--timeout", type=float, default=120.0)
-    calls.add_argument("--retries", type=int, default=5)
-    calls.add_argument(
-        "--cache",
-        type=Path,
-        default=Path(".jmedethic/cache.sqlite"),
-        help="response cache: a rerun resumes without repeating calls",
-    )
-    calls.add_argument("--no-cache", action="store_true")
-    calls.add_argument("--sim-judge-noise", type=float, default=0.6, help="for sim: judges")
-    calls.add_argument("--seed", type=int, default=0, help="for sim: models")
-    calls.add_argument(
-        "--progress", type=float, default=10.0, metavar="S", help="seconds between lines; 0: none"
-    )
+    add_call_flags(calls, cache_help="response cache: a rerun resumes without repeating calls")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -32,19 +32,13 @@ from ..endpoints.usage import Price
 from ..judging.thresholds import Thresholds
 from ..plugin.settings import judge_settings_from_values
 from ..report.json_file import write_atomically, write_problem
+from .call_flags import judge_values
 
 if TYPE_CHECKING:
     from ..report.discovery_summary import DiscoverySummary
     from ..run.discovery import DiscoverySettings, DiscoveryState
 
 ATTACKER_KEY_ENV = ("JMED_ATTACKER_API_KEY", "OPENAI_API_KEY")
-JUDGE_DEFAULTS = {
-    "judge-temperature": 0.0,
-    "judge-max-tokens": 512,
-    "judge-attempts": 3,
-    "judge-format": "none",
-    "judge-nonce": False,
-}
 
 
 class SetupError(ValueError):
@@ -109,7 +103,6 @@ def _prices(args: argparse.Namespace) -> dict[str, Price]:
 
 
 def _check_outputs(args: argparse.Namespace, library_path: Path) -> None:
-    args.output.mkdir(parents=True, exist_ok=True) if args.output.parent.exists() else None
     for flag, path in (
         ("--output", args.output / "strategies.json"),
         ("--library", library_path),
@@ -163,7 +156,7 @@ def prepare(args: argparse.Namespace) -> Setup:
         judges=tuple(judges),
         languages=languages,  # type: ignore[arg-type]
         rounds=args.rounds,
-        judge_settings=judge_settings_from_values(JUDGE_DEFAULTS, local),
+        judge_settings=judge_settings_from_values(judge_values(), local),
         thresholds=Thresholds.parse("8,7,6"),
         attempts=args.attempts,
         temperature=args.temperature,
