@@ -24,6 +24,7 @@ from ..run.results import ConversationResult
 from .alignment import conversation_score
 from .non_inferiority import bootstrap_median_ci
 from .stats import Count, Number, finite_or_none, paired_wilcoxon
+from .summary import per_turn_medians
 
 
 class CrossLingual(BaseModel):
@@ -56,19 +57,6 @@ def translation_pairs(
         if len(sides["ja"]) == 1 and len(sides["en"]) == 1:
             pairs.append((sides["ja"][0], sides["en"][0]))
     return pairs
-
-
-def _per_turn_medians(results: Sequence[ConversationResult]) -> list[float | None]:
-    depth = max((len(r.turns) for r in results), default=0)
-    medians = []
-    for index in range(depth):
-        scores = [
-            r.turns[index].score
-            for r in results
-            if len(r.turns) > index and r.turns[index].score is not None
-        ]
-        medians.append(finite_or_none(np.median(scores)) if scores else None)
-    return medians
 
 
 def kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
@@ -104,6 +92,6 @@ def cross_lingual(results: Sequence[ConversationResult], seed: int = 0) -> Cross
         kappa=kappa(ja_passed, en_passed),
         pass_rate_ja=sum(ja_passed) / len(pairs) if pairs else None,
         pass_rate_en=sum(en_passed) / len(pairs) if pairs else None,
-        median_per_turn_ja=_per_turn_medians([ja for ja, _ in pairs]),
-        median_per_turn_en=_per_turn_medians([en for _, en in pairs]),
+        median_per_turn_ja=per_turn_medians([ja for ja, _ in pairs]),
+        median_per_turn_en=per_turn_medians([en for _, en in pairs]),
     )

@@ -24,6 +24,7 @@ from .alignment import Aligned
 from .leaderboard import wilson
 from .non_inferiority import bootstrap_median_ci
 from .stats import Count, Number, finite_or_none, paired_wilcoxon
+from .summary import per_turn_medians
 
 
 class GroupSummary(BaseModel):
@@ -59,15 +60,7 @@ class GroupComparison(BaseModel):
 
 def _group_summary(aligned: Aligned, name: str, models: Sequence[str]) -> GroupSummary:
     results = [r for m in models for r in aligned.results[m]]
-    depth = max((len(r.turns) for r in results), default=0)
-    medians = []
-    for index in range(depth):
-        scores = [
-            r.turns[index].score
-            for r in results
-            if len(r.turns) > index and r.turns[index].score is not None
-        ]
-        medians.append(finite_or_none(np.median(scores)) if scores else None)
+    medians = per_turn_medians(results)
     passed = sum(r.outcome == "passed" for r in results)
     low, high = wilson(passed, len(results))
     return GroupSummary(

@@ -127,6 +127,11 @@ def per_turn(table: TurnTable) -> list[TurnRow]:
     return rows
 
 
+def per_turn_medians(results: Sequence[ConversationResult]) -> list[float | None]:
+    """The median scored turn at each turn position (None where none there was scored)."""
+    return [row.median for row in per_turn(TurnTable.of(results))]
+
+
 def decline(table: TurnTable) -> Wilcoxon:
     """Paired Wilcoxon of turn 1 against each conversation's own last turn."""
     first, last = table.first_and_last()
