@@ -9,7 +9,7 @@ and axis labels are HTML around them, so the page's language switch covers them 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..analysis.breakdowns import Box
@@ -181,8 +181,13 @@ def turn_lines(series: dict[str, list[float | None]]) -> str:
     return _svg(figure)
 
 
-def forest(rows: Sequence[tuple[str, float | None, float | None, float | None]]) -> str:
-    """Each model's score with its 95% interval, best at the top."""
+Interval = tuple[str, float | None, float | None, float | None]  # name, value, low, high
+
+
+def _intervals(
+    rows: Sequence[Interval], xlim: tuple[float, float], color: Callable[[float], str]
+) -> tuple[Any, Any]:
+    """Each row's value with its interval, first row at the top; ``color`` of the low end."""
     figure, axes = _figure(5.2, 0.6 + 0.38 * len(rows))
     for position, (_, value, low, high) in enumerate(reversed(rows)):
         if value is None:
@@ -194,12 +199,18 @@ def forest(rows: Sequence[tuple[str, float | None, float | None, float | None]])
             [position],
             xerr=[[value - low], [high - value]],
             fmt="o",
-            color=CANDIDATE,
+            color=color(low),
             capsize=3,
         )
     axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
-    axes.set_xlim(-0.3, 10.3)
+    axes.set_xlim(*xlim)
     axes.grid(axis="x", alpha=0.3)
+    return figure, axes
+
+
+def forest(rows: Sequence[Interval]) -> str:
+    """Each model's score with its 95% interval, best at the top."""
+    figure, _ = _intervals(rows, (-0.3, 10.3), lambda low: CANDIDATE)
     return _svg(figure)
 
 
@@ -219,26 +230,9 @@ def language_pairs(rows: Sequence[tuple[str, float | None, float | None]]) -> st
     return _svg(figure)
 
 
-def drops(rows: Sequence[tuple[str, float | None, float | None, float | None]]) -> str:
+def drops(rows: Sequence[Interval]) -> str:
     """Each strategy's score drop against the built-in strategies, with its 95% interval;
-    zero drawn: right of it, the strategy lowers the target's scores."""
-    figure, axes = _figure(5.2, 0.6 + 0.38 * len(rows))
-    for position, (_, value, low, high) in enumerate(reversed(rows)):
-        if value is None:
-            continue
-        low = value if low is None else low
-        high = value if high is None else high
-        color = WORSE if low > 0 else CANDIDATE
-        axes.errorbar(
-            [value],
-            [position],
-            xerr=[[value - low], [high - value]],
-            fmt="o",
-            color=color,
-            capsize=3,
-        )
+    zero drawn: right of it, the strategy lowers the target's scores (red: clearly)."""
+    figure, axes = _intervals(rows, (-10.3, 10.3), lambda low: WORSE if low > 0 else CANDIDATE)
     axes.axvline(0, color=BASELINE, linewidth=0.8)
-    axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
-    axes.set_xlim(-10.3, 10.3)
-    axes.grid(axis="x", alpha=0.3)
     return _svg(figure)
