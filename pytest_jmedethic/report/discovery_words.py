@@ -41,6 +41,10 @@ DISCOVERY_TEXT: dict[str, dict[str, str]] = {
     "dsc_example": {"en": "Example", "ja": "例"},
     "dsc_also": {"en": "Also named", "ja": "別名"},
     "dsc_run": {"en": "The run", "ja": "実行の概要"},
+    "dsc_attacker": {"en": "Attacker", "ja": "攻撃用モデル"},
+    "dsc_targets": {"en": "Targets", "ja": "対象モデル"},
+    "dsc_judges": {"en": "Judges", "ja": "ジャッジ"},
+    "dsc_counts": {"en": "Rounds / objectives / attacks", "ja": "ラウンド／目的／攻撃"},
     "dsc_reference": {
         "en": "Built-in strategies' median score",
         "ja": "既存戦略の中央値スコア",
