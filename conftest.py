@@ -7,6 +7,8 @@ import importlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,37 @@ def synthetic_conversations(
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     return path
+
+
+def run_simulated(
+    folder: Path, model: str, report: Path, *options: str, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """A real run of the benchmark items in ``folder`` against the simulated ``model``
+    (started by the plugin), with two xdist workers, writing ``report``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "jmedethic",
+            "-n",
+            "2",
+            f"--jmed-model=sim:{model}",
+            "--jmed-no-cache",
+            "--jmed-progress=0",
+            f"--jmed-report={report}",
+            *options,
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

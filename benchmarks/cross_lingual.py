@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from conftest import run_simulated
 from pytest_jmedethic.analysis.cross_lingual import cross_lingual
 from pytest_jmedethic.report.json_file import load_report
 
@@ -33,29 +33,7 @@ ALPHA = 0.05
 
 def run(folder: Path, model: str, seed: int) -> Path:
     report = folder / f"{model}-{seed}.json"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            "jmedethic",
-            "-n",
-            "2",
-            f"--jmed-model=sim:{model}",
-            f"--jmed-seed={seed}",
-            "--jmed-no-cache",
-            "--jmed-progress=0",
-            f"--jmed-report={report}",
-        ],
-        cwd=folder,
-        capture_output=True,
-        timeout=900,
-        check=False,
-    )
+    run_simulated(folder, model, report, f"--jmed-seed={seed}")
     if not report.exists():
         raise SystemExit(f"{model} seed {seed}: no report")
     return report

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conftest import launch_chromium
+from conftest import launch_chromium, run_simulated
 from pytest_jmedethic.report.html import write_html
 from pytest_jmedethic.report.json_file import load_report
 from pytest_jmedethic.report.model import Report, new_report
@@ -46,27 +45,7 @@ TARGET_MB = 40.0
 
 def source_report(folder: Path) -> Path:
     path = folder / "source.json"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            "jmedethic",
-            "-n",
-            "2",
-            "--jmed-model=sim:wearing",
-            "--jmed-no-cache",
-            f"--jmed-report={path}",
-        ],
-        cwd=folder,
-        check=False,
-        capture_output=True,
-        timeout=900,
-    )
+    run_simulated(folder, "wearing", path)
     if not path.exists():
         raise SystemExit("the simulated run wrote no report")
     return path

@@ -5,13 +5,12 @@ Markdown and an HTML page opened in Chromium."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import run_simulated
 from pytest_jmedethic.cli import main
 
 pytestmark = pytest.mark.xdist_group("compare")  # the four runs are made once
@@ -27,28 +26,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {}
     for name in MODELS:
         paths[name] = folder / f"{name}.json"
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-m",
-                "jmedethic",
-                "-n",
-                "2",
-                f"--jmed-model=sim:{name}",
-                "--jmed-no-cache",
-                "--jmed-progress=0",
-                f"--jmed-report={paths[name]}",
-            ],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        done = run_simulated(folder, name, paths[name], timeout=600)
         assert paths[name].exists(), done.stdout[-2000:] + done.stderr[-2000:]
     return paths
 
