@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.number_format import count, money
+from ..corpus.catalogue import Catalogue, load_catalogue
+from ..endpoints.retry import RetryPolicy
+from ..endpoints.specs import EndpointSpec, SpecError
+from ..endpoints.usage import Price, Usage
+from ..plugin.options import defaults
+from ..report.json_file import write_atomically, write_problem
+
+if TYPE_CHECKING:
+    from ..corpus.generation import Outcome
 
 ATTACKER_KEY_ENV = ("JMED_ATTACKER_API_KEY", "OPENAI_API_KEY")
 
@@ -24,6 +36,26 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--concurrency", type=int, default=4, help="calls in flight (default: 4)")
     parser.add_argument("--temperature", type=float, default=0.9, help="(default: 0.9)")
+    plugin = defaults()
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=plugin["timeout"],
+        metavar="S",
+        help=f"seconds per request (default: {plugin['timeout']:g})",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=plugin["retries"],
+        metavar="N",
+        help=f"retries of a failed request, as --jmed-retries (default: {plugin['retries']})",
+    )
+    parser.add_argument(
+        "--price",
+        metavar="IN,OUT[,CACHED]",
+        help="the attacker's price per million tokens, for a cost estimate",
+    )
     parser.add_argument(
         "--progress",
         type=float,
@@ -39,39 +71,78 @@ def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def run(args: argparse.Namespace) -> int:
-    # Imported here: the openai client is not needed by the other subcommands.
-    from ..corpus.catalogue import load_catalogue
-    from ..corpus.generation import GenerationCounts, Outcome, generate, outcome_lines, plan
-    from ..endpoints.specs import EndpointSpec, SpecError
+def usage_line(usage: Usage, price: Price | None) -> str:
+    """calls, prompt tokens (with the server-cached share), completion tokens and cost."""
+    line = (
+        f"{count(usage.calls)} calls, {count(usage.prompt_tokens)} prompt tokens "
+        f"({count(usage.cached_prompt_tokens)} from the server's prompt cache), "
+        f"{count(usage.completion_tokens)} completion tokens"
+    )
+    return line + (f", cost {money(price.cost(usage))}" if price is not None else "")
+
+
+def progress_on_stderr(
+    total: int, interval: float, price: Price | None
+) -> Callable[[Outcome], None]:
+    """What ``generate`` calls as each job ends: counts it, and now and then writes the
+    progress line on stderr."""
     from ..report.progress import Progress
 
-    catalogue = load_catalogue()
-    guidelines, strategies = _ids(args.guideline), _ids(args.strategy)
-    unknown = [g for g in guidelines if g not in catalogue.guidelines]
-    unknown += [s for s in strategies if s not in catalogue.strategies]
-    if unknown:
-        print(f"jmedethic generate: unknown id(s): {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    try:
-        spec = EndpointSpec.parse(args.attacker, ATTACKER_KEY_ENV)
-    except SpecError as exc:
-        print(f"jmedethic generate: --attacker: {exc}", file=sys.stderr)
-        return 2
-    jobs = plan(guidelines, strategies, args.count, args.turns, args.start)
     progress = Progress(
-        total=len(jobs),
+        total=total,
         write=lambda line: print(line, file=sys.stderr, flush=True),
-        interval=args.progress,
+        interval=interval,
         what="conversation pairs",
-        tokens=None,
+        cost=0.0 if price else None,
     )
 
     def done(outcome: Outcome) -> None:
         progress.done += 1
-        progress.calls += outcome.attempts
+        progress.calls += outcome.usage.calls
+        progress.tokens = (progress.tokens or 0) + outcome.usage.tokens
+        if price is not None:
+            progress.cost = (progress.cost or 0.0) + price.cost(outcome.usage)
         progress.tick()
 
+    return done
+
+
+class UsageError(Exception):
+    """A flag the command cannot use; said in one line, exit 2, before any call."""
+
+
+def _checked(args: argparse.Namespace, catalogue: Catalogue) -> tuple[EndpointSpec, Price | None]:
+    """The attacker and its price, once every flag is usable."""
+    unknown = [g for g in _ids(args.guideline) if g not in catalogue.guidelines]
+    unknown += [s for s in _ids(args.strategy) if s not in catalogue.strategies]
+    if unknown:
+        raise UsageError(f"unknown id(s): {', '.join(unknown)}")
+    try:
+        spec = EndpointSpec.parse(args.attacker, ATTACKER_KEY_ENV)
+    except SpecError as exc:
+        raise UsageError(f"--attacker: {exc}") from None
+    try:
+        price = Price.parse(f"attacker={args.price}")[1] if args.price else None
+    except ValueError:
+        raise UsageError(
+            f"--price: expected IN,OUT[,CACHED_IN] per million tokens, got {args.price!r}"
+        ) from None
+    if (problem := write_problem(args.output)) is not None:  # a typo must not cost the calls
+        raise UsageError(f"--output: cannot write {args.output}: {problem}")
+    return spec, price
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: the openai client is not needed by the other subcommands.
+    from ..corpus.generation import GenerationCounts, generate, outcome_lines, plan
+
+    catalogue = load_catalogue()
+    try:
+        spec, price = _checked(args, catalogue)
+    except UsageError as exc:
+        print(f"jmedethic generate: {exc}", file=sys.stderr)
+        return 2
+    jobs = plan(_ids(args.guideline), _ids(args.strategy), args.count, args.turns, args.start)
     outcomes = asyncio.run(
         generate(
             spec,
@@ -80,19 +151,23 @@ def run(args: argparse.Namespace) -> int:
             attempts=args.attempts,
             concurrency=args.concurrency,
             temperature=args.temperature,
-            on_done=done,
+            timeout=args.timeout,
+            retry=RetryPolicy(attempts=args.retries + 1),
+            on_done=progress_on_stderr(len(jobs), args.progress, price),
         )
     )
-    with args.output.open("w", encoding="utf-8") as stream:
-        for outcome in outcomes:
-            for conversation in outcome.conversations:
-                stream.write(conversation.model_dump_json() + "\n")
+    write_atomically(
+        args.output,
+        (c.model_dump_json() + "\n" for outcome in outcomes for c in outcome.conversations),
+    )
     for line in outcome_lines(outcomes):
         print(f"jmedethic generate: {line}", file=sys.stderr)
     counts = GenerationCounts.of(outcomes)
     print(
-        f"jmedethic generate: {counts.written} of {counts.jobs} conversations written "
-        f"to {args.output} ({counts.retried} needed a retry, {counts.failed} failed)",
+        f"jmedethic generate: {counts.written} of {counts.jobs} conversation pairs "
+        f"({2 * counts.written} conversations, ja and en) written to {args.output} "
+        f"({counts.retried} needed a retry, {counts.failed} failed); "
+        f"attacker: {usage_line(counts.usage, price)}",
         file=sys.stderr,
     )
     return 1 if counts.failed else 0

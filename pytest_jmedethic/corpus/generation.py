@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import openai
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..endpoints.clients import async_client
-from ..endpoints.errors import describe_error
+from ..endpoints.completer import Completer
+from ..endpoints.errors import EndpointError
 from ..endpoints.json_answer import ask_until_usable, parse_answer
+from ..endpoints.retry import RetryPolicy
 from ..endpoints.specs import EndpointSpec
+from ..endpoints.usage import Usage
 from .building_blocks import PERSONAS, Persona
 from .catalogue import Catalogue, Guideline, Strategy
 from .language import contains_kana, looks_japanese
@@ -111,6 +113,7 @@ class Outcome:
     attempts: int
     problem: str | None = None
     raw: str | None = None
+    usage: Usage = field(default_factory=Usage)  # every request's tokens, failed answers too
 
 
 def to_conversations(job: Job, output: AttackerOutput, prefix: str) -> list[Conversation]:
@@ -133,13 +136,7 @@ def to_conversations(job: Job, output: AttackerOutput, prefix: str) -> list[Conv
 
 
 async def _generate_one(
-    client: openai.AsyncOpenAI,
-    spec: EndpointSpec,
-    catalogue: Catalogue,
-    job: Job,
-    attempts: int,
-    temperature: float,
-    prefix: str,
+    attacker: Completer, catalogue: Catalogue, job: Job, attempts: int, prefix: str
 ) -> Outcome:
     prompt = attacker_prompt(
         catalogue.guidelines[job.guideline_id],
@@ -149,15 +146,14 @@ async def _generate_one(
     )
     base = [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": prompt}]
     answers: list[str] = []
+    used = Usage()
 
     async def send(messages: list[dict[str, str]]) -> str:
-        response = await client.chat.completions.create(
-            model=spec.model,
-            messages=messages,  # type: ignore[arg-type]
-            temperature=temperature,
-        )
-        answers.append((response.choices[0].message.content or "") if response.choices else "")
-        return answers[-1]
+        nonlocal used
+        completion = await attacker.complete(messages)
+        used = used + completion.usage
+        answers.append(completion.text)
+        return completion.text
 
     def parse(raw: str) -> AttackerOutput:
         output = parse_attacker(raw)
@@ -167,12 +163,12 @@ async def _generate_one(
 
     try:
         asked = await ask_until_usable(send, base, parse, attempts)
-    except Exception as exc:  # openai's errors and the HTTP stack's: one line, no traceback
+    except EndpointError as exc:  # already one secret-free line, retries spent
         last = answers[-1] if answers else None
-        return Outcome(job, [], len(answers) + 1, describe_error(spec, exc), last)
+        return Outcome(job, [], len(answers) + 1, str(exc), last, used)
     if asked.answer is None:
-        return Outcome(job, [], asked.attempts, asked.problem, asked.raw)
-    return Outcome(job, to_conversations(job, asked.answer, prefix), asked.attempts)
+        return Outcome(job, [], asked.attempts, asked.problem, asked.raw, used)
+    return Outcome(job, to_conversations(job, asked.answer, prefix), asked.attempts, usage=used)
 
 
 async def generate(
@@ -184,18 +180,24 @@ async def generate(
     concurrency: int = 4,
     temperature: float = 0.9,
     timeout: float = 120.0,
+    retry: RetryPolicy | None = None,
     prefix: str = "g",
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """``on_done`` hears of each job as it ends (a progress line, say)."""
-    client = async_client(spec, timeout=timeout, max_retries=2)
+    # The run's own Completer: the same retries (Retry-After, a budget) and token counts.
+    attacker = Completer(
+        role="attacker",
+        spec=spec,
+        client=async_client(spec, timeout=timeout, max_retries=0),
+        settings={"temperature": temperature},
+        policy=retry or RetryPolicy(attempts=3),
+    )
     slots = asyncio.Semaphore(concurrency)
 
     async def bounded(job: Job) -> Outcome:
         async with slots:
-            outcome = await _generate_one(
-                client, spec, catalogue, job, attempts, temperature, prefix
-            )
+            outcome = await _generate_one(attacker, catalogue, job, attempts, prefix)
         if on_done is not None:
             on_done(outcome)
         return outcome
@@ -203,7 +205,7 @@ async def generate(
     try:
         return list(await asyncio.gather(*(bounded(job) for job in jobs)))
     finally:
-        await client.close()
+        await attacker.client.close()
 
 
 def plan(
@@ -235,6 +237,7 @@ class GenerationCounts:
     written: int
     failed: int
     retried: int  # written, but only after an answer had to be asked for again
+    usage: Usage  # what every request to the attacker used
 
     @classmethod
     def of(cls, outcomes: Sequence[Outcome]) -> GenerationCounts:
@@ -243,4 +246,5 @@ class GenerationCounts:
             written=sum(1 for o in outcomes if o.problem is None),
             failed=sum(1 for o in outcomes if o.problem is not None),
             retried=sum(1 for o in outcomes if o.problem is None and o.attempts > 1),
+            usage=Usage.total(o.usage for o in outcomes),
         )

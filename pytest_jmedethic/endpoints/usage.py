@@ -22,6 +22,11 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0
 
+    @property
+    def tokens(self) -> int:
+        """Prompt and completion tokens together."""
+        return self.prompt_tokens + self.completion_tokens
+
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             calls=self.calls + other.calls,

@@ -42,8 +42,7 @@ class LiveProgress:
         use = token_use([result], target, self.settings.prices).total
         progress = self.progress
         progress.done, progress.calls = done, calls
-        progress.tokens = (progress.tokens or 0) + use.usage.prompt_tokens
-        progress.tokens += use.usage.completion_tokens
+        progress.tokens = (progress.tokens or 0) + use.usage.tokens
         if progress.cost is not None and use.cost is not None:
             progress.cost += use.cost
         progress.tick()

@@ -8,6 +8,7 @@ from pytest_jmedethic.cli import main
 from pytest_jmedethic.corpus.catalogue import load_catalogue
 from pytest_jmedethic.corpus.generation import AttackerError, parse_attacker
 from pytest_jmedethic.corpus.jsonl import load_corpus
+from pytest_jmedethic.sim import SimConfig, start_subprocess
 
 
 def generate(sim_url, tmp_path, model: str, *extra: str):
@@ -34,7 +35,9 @@ def test_generated_conversations_are_valid_pairs(sim_url, tmp_path, capsys):
     assert set(Counter(c.pair_id for c in conversations).values()) == {2}
     assert {len(c.turns) for c in conversations} == {4}
     assert {c.metadata["source"] for c in conversations} == {"generated"}
-    assert "4 of 4 conversations written" in capsys.readouterr().err
+    assert (
+        "4 of 4 conversation pairs (8 conversations, ja and en) written" in capsys.readouterr().err
+    )
 
 
 def test_invalid_answers_are_retried(sim_url, tmp_path, capsys):
@@ -49,6 +52,22 @@ def test_answers_that_never_validate_are_reported_not_written(sim_url, tmp_path,
     err = capsys.readouterr().err
     assert "G12/S1 variation 1: failed after 2 attempt(s): no JSON object in the answer" in err
     assert "last answer: 'Here is a conversation" in err
+
+
+def test_the_attackers_tokens_are_what_the_simulator_returned(tmp_path, capsys):
+    # A simulator of its own: its counters then hold this command's requests only.
+    with start_subprocess(SimConfig()) as sim:
+        code, _ = generate(sim.url, tmp_path, "attacker-flaky", "--price=2,8", "--progress=0")
+        returned = sim.stats()["tokens"]
+    assert code == 0 and returned["prompt_tokens"] > 0
+    err = capsys.readouterr().err
+    # attacker-flaky answers badly once per job: two jobs, four answered requests.
+    cost = (returned["prompt_tokens"] * 2 + returned["completion_tokens"] * 8) / 1e6
+    assert (
+        f"attacker: 4 calls, {returned['prompt_tokens']:,} prompt tokens "
+        f"({returned['cached_prompt_tokens']:,} from the server's prompt cache), "
+        f"{returned['completion_tokens']:,} completion tokens, cost {cost:.4f}"
+    ) in err
 
 
 def test_bad_ids_and_specs(sim_url, tmp_path, capsys):
@@ -76,6 +95,40 @@ def test_bad_ids_and_specs(sim_url, tmp_path, capsys):
             ]
         )
         == 2
+    )
+    assert (
+        main(
+            [
+                "generate",
+                f"--attacker=attacker@{sim_url}",
+                "--guideline=G01",
+                "--strategy=S1",
+                "--price=cheap",
+                f"--output={tmp_path / 'x.jsonl'}",
+            ]
+        )
+        == 2
+    )
+    assert "--price: expected IN,OUT[,CACHED_IN] per million tokens, got 'cheap'" in (
+        capsys.readouterr().err
+    )
+    # An output that cannot be written is refused before any call.
+    (tmp_path / "file").write_text("", "utf-8")
+    unwritable = tmp_path / "file" / "new.jsonl"
+    assert (
+        main(
+            [
+                "generate",
+                f"--attacker=attacker@{sim_url}",
+                "--guideline=G01",
+                "--strategy=S1",
+                f"--output={unwritable}",
+            ]
+        )
+        == 2
+    )
+    assert f"--output: cannot write {unwritable}: {tmp_path / 'file'} is a file, not a folder" in (
+        capsys.readouterr().err
     )
 
 
