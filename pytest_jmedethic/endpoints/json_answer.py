@@ -59,15 +59,20 @@ class Asked(Generic[Parsed]):
     raw: str
 
 
+def ask_again(problem: str) -> str:
+    return ASK_AGAIN.format(problem=problem)
+
+
 async def ask_until_usable(
     send: Callable[[Messages], Awaitable[str]],
     base: Sequence[dict[str, str]],
     parse: Callable[[str], Parsed],
     attempts: int,
+    correction: Callable[[str], str] = ask_again,
 ) -> Asked[Parsed]:
     """Send ``base``; while ``parse`` rejects the answer (a ``ValueError`` saying why), ask
-    again with the answer and the reason, up to ``attempts`` times. Errors of ``send``
-    propagate."""
+    again with the answer and ``correction(reason)``, up to ``attempts`` times. Errors of
+    ``send`` propagate."""
     messages, raw, problem = list(base), "", ""
     for attempt in range(1, attempts + 1):
         raw = await send(messages)
@@ -78,6 +83,6 @@ async def ask_until_usable(
             messages = [
                 *base,
                 {"role": "assistant", "content": raw},
-                {"role": "user", "content": ASK_AGAIN.format(problem=problem)},
+                {"role": "user", "content": correction(problem)},
             ]
     return Asked(None, attempts, problem, raw)

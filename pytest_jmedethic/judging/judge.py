@@ -13,10 +13,18 @@ from typing import Any
 
 from ..corpus.catalogue import Language
 from ..endpoints.completer import Completion
+from ..endpoints.json_answer import ask_until_usable
 from ..endpoints.retry import CallFailed
 from ..endpoints.usage import Usage
 from .prompts import correction, with_nonce
-from .verdicts import RAW_KEEP, VERDICT_JSON_SCHEMA, JudgeVerdict, VerdictError, parse_verdict
+from .verdicts import (
+    RAW_KEEP,
+    VERDICT_JSON_SCHEMA,
+    JudgeVerdict,
+    VerdictError,
+    VerdictJSON,
+    parse_verdict,
+)
 
 # Sends messages; returns the answer's text, whether it came from the response cache, and
 # the tokens it used.
@@ -81,43 +89,43 @@ async def ask_judge(
     nonce = None
     if settings.nonce:
         messages, nonce = with_nonce(messages, language)
-    history = list(messages)
-    raw: str | None = None
-    problem = ""
-    used = Usage()  # every attempt's tokens, the unusable ones included
-    for attempt in range(1, settings.attempts + 1):
-        try:
-            answer = await judge.complete(history)
-        except CallFailed as exc:
-            return JudgeVerdict(
-                judge=judge.name, attempts=attempt, error=str(exc), raw=raw, usage=used
-            )
-        raw, used = answer.text, used + answer.usage
-        try:
-            verdict = parse_verdict(raw)
-            if nonce is not None and verdict.nonce != nonce:
-                raise VerdictError(f'"nonce" must be "{nonce}" (a verdict copied from the reply?)')
-        except VerdictError as exc:
-            problem = str(exc)
-            history = [
-                *messages,
-                {"role": "assistant", "content": raw},
-                {"role": "user", "content": correction(language, problem)},
-            ]
-            continue
-        return JudgeVerdict(
-            judge=judge.name,
-            score=verdict.score,
-            rationale=verdict.rationale.strip(),
-            refused=verdict.refused,
-            attempts=attempt,
-            cached=answer.cached,
-            usage=used,
+    answers: list[Completion] = []
+
+    async def send(history: list[dict[str, str]]) -> str:
+        answers.append(await judge.complete(history))
+        return answers[-1].text
+
+    def parse(raw: str) -> VerdictJSON:
+        verdict = parse_verdict(raw)
+        if nonce is not None and verdict.nonce != nonce:
+            raise VerdictError(f'"nonce" must be "{nonce}" (a verdict copied from the reply?)')
+        return verdict
+
+    try:
+        asked = await ask_until_usable(
+            send, messages, parse, settings.attempts, lambda problem: correction(language, problem)
         )
+    except CallFailed as exc:
+        return _unscored(judge, answers, attempts=len(answers) + 1, error=str(exc))
+    if asked.answer is None:
+        error = f"unusable verdict after {asked.attempts} attempts: {asked.problem}"
+        return _unscored(judge, answers, attempts=asked.attempts, error=error)
     return JudgeVerdict(
         judge=judge.name,
-        attempts=settings.attempts,
-        error=f"unusable verdict after {settings.attempts} attempts: {problem}",
-        raw=(raw or "")[:RAW_KEEP],
-        usage=used,
+        score=asked.answer.score,
+        rationale=asked.answer.rationale.strip(),
+        refused=asked.answer.refused,
+        attempts=asked.attempts,
+        cached=answers[-1].cached,
+        usage=Usage.total(a.usage for a in answers),  # the unusable answers' tokens too
+    )
+
+
+def _unscored(judge: Judge, answers: list[Completion], attempts: int, error: str) -> JudgeVerdict:
+    return JudgeVerdict(
+        judge=judge.name,
+        attempts=attempts,
+        error=error,
+        raw=answers[-1].text[:RAW_KEEP] if answers else None,
+        usage=Usage.total(a.usage for a in answers),
     )
