@@ -2,6 +2,8 @@
 
 Errors name ``FILE:LINE: field: what is wrong``; a 50,000-line file is parsed and validated
 by pydantic in one pass, and only a bad line is parsed again to say what is wrong with it.
+Every bad line is found in one reading (the first ``SHOWN_PROBLEMS`` are listed), so a file
+with several mistakes is not fixed one run at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from ..validation import describe_validation_error
 from .catalogue import Catalogue
 from .schema import Conversation, CorpusError, UniqueIds
 
+SHOWN_PROBLEMS = 20
+
 
 @dataclass(frozen=True)
 class LoadedConversation:
@@ -31,27 +35,44 @@ class LoadedConversation:
 
 
 def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[LoadedConversation]:
-    """Stream and validate one JSON Lines file; blank lines are allowed."""
+    """Stream and validate one JSON Lines file; blank lines are allowed. The first bad line
+    raises."""
+    for entry in iter_lines(path, catalogue):
+        if isinstance(entry, CorpusError):
+            raise entry
+        yield entry
+
+
+def iter_lines(
+    path: Path, catalogue: Catalogue | None = None
+) -> Iterator[LoadedConversation | CorpusError]:
+    """Each line of one JSON Lines file, read and validated, or what is wrong with it; a file
+    that cannot be read on (not UTF-8, a truncated ``.gz``) ends with its error."""
     try:
         if path.suffix == ".gz":
             handle = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115 - closed below
         else:
             handle = path.open("r", encoding="utf-8")
     except OSError as exc:
-        raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        yield CorpusError(f"{path}: cannot read: {exc.strerror or exc}")
+        return
     with handle:
         lineno = 0
         try:
             for lineno, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     continue
-                yield LoadedConversation(_parse_line(raw, path, lineno, catalogue), path, lineno)
+                entry: LoadedConversation | CorpusError
+                try:
+                    conversation = _parse_line(raw, path, lineno, catalogue)
+                    entry = LoadedConversation(conversation, path, lineno)
+                except CorpusError as exc:
+                    entry = exc
+                yield entry
         except UnicodeDecodeError as exc:
-            raise CorpusError(
-                f"{path}:{lineno + 1}: (line): not UTF-8 text ({exc.reason})"
-            ) from None
+            yield CorpusError(f"{path}:{lineno + 1}: (line): not UTF-8 text ({exc.reason})")
         except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
-            raise CorpusError(f"{path}:{lineno + 1}: (line): cannot read: {exc}") from None
+            yield CorpusError(f"{path}:{lineno + 1}: (line): cannot read: {exc}")
 
 
 def _parse_line(raw: str, path: Path, lineno: int, catalogue: Catalogue | None) -> Conversation:
@@ -101,14 +122,35 @@ def corpus_files(paths: Iterable[Path]) -> list[Path]:
 def load_corpus(
     paths: Iterable[Path], catalogue: Catalogue | None = None
 ) -> list[LoadedConversation]:
-    """Load every conversation; duplicate ids are an error naming both places."""
+    """Load every conversation; duplicate ids are an error naming both places. Every bad
+    line of every file is found before one ``CorpusError`` lists them."""
     ids = UniqueIds()
     loaded: list[LoadedConversation] = []
+    problems: list[str] = []
     for file in corpus_files(paths):
-        for entry in iter_file(file, catalogue):
-            ids.add(entry.conversation.id, entry.location)
+        for entry in iter_lines(file, catalogue):
+            if isinstance(entry, CorpusError):
+                problems.append(str(entry))
+                continue
+            try:
+                ids.add(entry.conversation.id, entry.location)
+            except CorpusError as exc:
+                problems.append(str(exc))
+                continue
             loaded.append(entry)
+    if problems:
+        raise CorpusError(problem_list(problems))
     return loaded
+
+
+def problem_list(problems: list[str]) -> str:
+    """One problem as it is; several as a count and one per line, the first few."""
+    if len(problems) == 1:
+        return problems[0]
+    shown = problems[:SHOWN_PROBLEMS]
+    more = len(problems) - len(shown)
+    lines = [f"{len(problems)} problems in the conversations:", *(f"  {p}" for p in shown)]
+    return "\n".join(lines + ([f"  ... and {more} more"] if more else []))
 
 
 def builtin_corpus_dir() -> Path:

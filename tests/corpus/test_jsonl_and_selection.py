@@ -65,6 +65,32 @@ def test_missing_field_and_non_object_lines(tmp_path):
         load(path)
 
 
+def test_every_bad_line_is_listed_in_one_error(tmp_path):
+    rows = synthetic_conversations(6, languages=("en",))
+    del rows[1]["language"]
+    rows[3]["guideline_id"] = "G99"
+    rows[5]["id"] = rows[0]["id"]
+    path = write_jsonl(tmp_path / "c.jsonl", rows)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write("not json\n")
+    with pytest.raises(CorpusError) as info:
+        load(path)
+    assert str(info.value).splitlines() == [
+        "4 problems in the conversations:",
+        f"  {path}:2: language: Field required",
+        f"  {path}:4: guideline_id: unknown guideline 'G99'",
+        f"  {path}:6: id: duplicate id '{rows[0]['id']}' (first at {path}:1)",
+        f"  {path}:7: (line): invalid JSON: Expecting value at column 1",
+    ]
+    # A file wrong throughout says how many, and shows the first twenty.
+    path.write_text("[]\n" * 50, "utf-8")
+    with pytest.raises(CorpusError) as info:
+        load(path)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "50 problems in the conversations:" and len(lines) == 22
+    assert lines[-1] == "  ... and 30 more"
+
+
 def test_missing_path_and_directory_expansion(tmp_path):
     with pytest.raises(CorpusError, match="no such file or directory"):
         load(tmp_path / "absent.jsonl")
