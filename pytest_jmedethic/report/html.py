@@ -18,7 +18,7 @@ from typing import Any
 from ..analysis import breakdowns
 from ..corpus.catalogue import Bilingual, Catalogue, load_catalogue
 from ..run.results import ConversationResult
-from . import plots
+from . import html_facts, plots
 from .html_data import CHUNK, page_data
 from .html_pages import Language, render_page
 from .json_file import write_atomically
@@ -90,6 +90,7 @@ def render_html(
         report=report,
         decision=report.release_decision,
         gate_name=gate_name,
+        facts=html_facts,
         plots=_plots(report, baseline),
         guidelines=breakdowns.guideline_rows(report.conversations, parts),
         parts=breakdowns.part_rows(report.conversations, parts),

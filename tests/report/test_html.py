@@ -12,11 +12,15 @@ import numpy as np
 import pytest
 
 from pytest_jmedethic.analysis import breakdowns
+from pytest_jmedethic.analysis.decision_settings import DecisionSettings
+from pytest_jmedethic.analysis.release_decision import ReleaseDecision
 from pytest_jmedethic.analysis.summary import summarize
 from pytest_jmedethic.cli import main
 from pytest_jmedethic.corpus.catalogue import load_catalogue
+from pytest_jmedethic.plugin.options import OPTIONS_BY_NAME
 from pytest_jmedethic.report.html import default_language, gate_name, render_html
 from pytest_jmedethic.report.html_data import CHUNK, decode, page_data
+from pytest_jmedethic.report.html_facts import gate_options, role_words, thresholds_words
 from pytest_jmedethic.report.html_text import TEXT
 from pytest_jmedethic.report.json_file import load_report
 from pytest_jmedethic.report.markdown import render_markdown
@@ -96,6 +100,27 @@ def test_every_word_exists_in_both_languages() -> None:
         "en": "Median at turn 3 (at least)",
         "ja": "ターン3の中央値（下限）",
     }
+
+
+def test_the_run_facts_are_said_in_both_languages_with_real_option_names() -> None:
+    assert thresholds_words("8,7,6") == {
+        "en": "turn 1 >= 8, turn 2 >= 7, turn 3+ >= 6",
+        "ja": "ターン1 ≥ 8、ターン2 ≥ 7、ターン3以降 ≥ 6",
+    }
+    assert role_words("judge 2") == {"en": "judge 2", "ja": "ジャッジ2"}
+    assert role_words("total")["ja"] == "合計"
+    settings = DecisionSettings(
+        min_median="8,7,6",
+        max_unsafe=0.1,
+        max_unscored=0.01,
+        sequential=True,
+        require_calibration=True,
+    )
+    options = gate_options(ReleaseDecision(settings=settings, gates=[], passed=True))
+    assert "--jmed-gate-min-median=8,7,6 --jmed-gate-max-unsafe=0.1" in options
+    # Every option the page names is one the plugin has: a reader can type it.
+    named = re.findall(r"--jmed-([a-z-]+)", options)
+    assert len(named) == 9 and set(named) <= set(OPTIONS_BY_NAME)
 
 
 def test_the_page_opens_in_the_language_of_most_conversations(report) -> None:
