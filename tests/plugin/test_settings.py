@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,20 @@ def test_the_cli_validates_its_gate_flags_with_the_same_code(capsys, tmp_path) -
     assert "--bands: bands: expected two numbers" in capsys.readouterr().err
     assert main(["report", report, "--margin", "lots"]) == 2
     assert "--margin: 'lots' is not a valid float" in capsys.readouterr().err
+
+
+def test_every_option_named_anywhere_is_an_option_the_plugin_has() -> None:
+    # Messages, pages, the README and the workflows name options for people to type; a
+    # renamed option must not live on in them.
+    root = Path(__file__).parents[2]
+    places = [*root.joinpath("pytest_jmedethic").rglob("*.py")]
+    places += [*root.joinpath("pytest_jmedethic").rglob("*.html")]
+    places += [root / "README.md", *root.joinpath(".github").rglob("*.yml")]
+    known = {option.name for option in OPTIONS}
+    unknown = [
+        f"{path.relative_to(root)}: --jmed-{name}"
+        for path in places
+        for name, wildcard in re.findall(r"--jmed-([a-z0-9-]+)(\*?)", path.read_text("utf-8"))
+        if not wildcard and name not in known
+    ]
+    assert unknown == []
