@@ -63,7 +63,8 @@ def add_gate_arguments(parser: argparse.ArgumentParser) -> None:
         "--html-language",
         choices=("ja", "en", "auto"),
         default="auto",
-        help="the HTML report's language when it opens (default: that of most conversations)",
+        help="the HTML report's language when it opens "
+        "(default: that of most conversations; Japanese on a tie)",
     )
     outputs.add_argument(
         "--html-reply-chars",

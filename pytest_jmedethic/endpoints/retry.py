@@ -97,7 +97,8 @@ async def call_with_retries(
             if kind != "transient":
                 raise CallFailed(message) from None
             if attempt == policy.attempts:
-                raise RetriesExhausted(f"{message} (gave up after {attempt} attempts)") from None
+                tries = f"{attempt} attempt{'' if attempt == 1 else 's'}"
+                raise RetriesExhausted(f"{message} (gave up after {tries})") from None
             delay = policy.backoff(attempt, rng)
             if isinstance(exc, openai.APIStatusError):
                 delay = max(delay, retry_after(exc) or 0.0)

@@ -172,7 +172,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "html-language",
         "the HTML report's language when it opens (a switch changes it): ja, en, or auto "
-        "(the language of most conversations)",
+        "(the language of most conversations; Japanese on a tie)",
         default="auto",
         metavar="ja|en|auto",
     ),

@@ -3,7 +3,13 @@ the token table's roles and the release gates as options (the page's switch swap
 
 from __future__ import annotations
 
+import re
+
+from ..analysis.gates import GateResult
+from ..analysis.non_inferiority import BaselineComparison
+from ..analysis.number_format import number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
+from ..judging.bands import Bands
 from ..judging.thresholds import Thresholds
 from .model import RunFacts
 
@@ -71,3 +77,134 @@ def gate_options(decision: ReleaseDecision) -> str:
     if settings.require_calibration:
         options.append("--jmed-require-calibration")
     return " ".join(options)
+
+
+# The run's own English messages that a page shows, and their Japanese. A message that
+# matches none (a future one) is shown as it is in both languages.
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"the budget of (?P<n>[\d,]+) calls was reached \((?P<sent>[\d,]+) sent\)"),
+        "呼び出し数の上限{n}回に達しました（送信{sent}回）",
+    ),
+    (
+        re.compile(r"the budget of (?P<n>[\d.e+-]+) was reached \((?P<spent>[\d.e+-]+) spent\)"),
+        "費用の上限{n}に達しました（使用額{spent}）",
+    ),
+    (
+        re.compile(r"the release decision settled \((?P<o>\w+)\) after (?P<n>\d+) conversations"),
+        "リリース判定は{n}件の会話で確定しました（{o}）",
+    ),
+    (
+        re.compile(
+            r"the run was interrupted(?: by (?P<by>\w+))?: (?P<n>\d+) conversations have no result"
+        ),
+        "実行が中断されました（{by}）：{n}件の会話に結果がありません",
+    ),
+    (
+        re.compile(r"(?P<n>\d+) selected conversations have no result"),
+        "選ばれた会話のうち{n}件に結果がありません",
+    ),
+]
+_OUTCOMES_JA = {"failed": "不合格", "passed": "合格"}
+
+
+def reason_words(text: str) -> Words:
+    """Why a run ended early or is incomplete, in both languages."""
+    cut = re.fullmatch(r"the run was cut short: (?P<why>.*); (?P<n>\d+) not run", text)
+    if cut is not None:
+        why = reason_words(cut["why"])["ja"]
+        return {
+            "en": text,
+            "ja": f"予算に達したため実行を打ち切りました：{why}。{cut['n']}件は未実行",
+        }
+    for pattern, japanese in _REASONS:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            values = {k: v or "" for k, v in found.groupdict().items()}
+            values["o"] = _OUTCOMES_JA.get(values.get("o", ""), values.get("o", ""))
+            return {"en": text, "ja": japanese.format(**values).replace("（）", "")}
+    return {"en": text, "ja": text}
+
+
+def sources_words(sources: list[str], selected: int, loaded: int) -> Words:
+    """Where the conversations came from and how many of them ran."""
+    ja = []
+    for source in sources:
+        found = re.fullmatch(r"(?P<name>.*) \((?P<n>\d+) conversations\)", source)
+        if found is None:
+            ja.append(source)
+            continue
+        name = "組み込みコーパス" if found["name"] == "builtin" else found["name"]
+        ja.append(f"{name}（{found['n']}件）")
+    return {
+        "en": f"{selected:,} of {loaded:,} conversations loaded from {', '.join(sources)}",
+        "ja": f"{'、'.join(ja)}から読み込んだ{loaded:,}件のうち{selected:,}件",
+    }
+
+
+SHARE_GATES = ("max unsafe share", "max unscored share")
+
+
+def gate_value(gate: GateResult, comparison: BaselineComparison | None) -> str:
+    """A gate's value as a reader compares it with the limit: shares in percent, and the
+    baseline gate as the median difference (its p-value and turns are on the next line)."""
+    if gate.gate in SHARE_GATES:
+        return percent(gate.value, 1)
+    if gate.gate == "baseline non-inferiority" and comparison is not None:
+        return signed(comparison.overall.median_difference)
+    return number(gate.value, 3)
+
+
+def gate_limit(gate: GateResult, comparison: BaselineComparison | None) -> str:
+    if gate.gate in SHARE_GATES:
+        return percent(gate.limit, 1)
+    if gate.gate == "baseline non-inferiority" and comparison is not None:
+        return signed(-comparison.margin)
+    return number(gate.limit, 3)
+
+
+def baseline_words(comparison: BaselineComparison) -> Words:
+    """What the baseline gate found, in a sentence a clinician can read."""
+    overall = comparison.overall
+    margin = number(comparison.margin)
+    low, high = signed(overall.ci_low), signed(overall.ci_high)
+    whole_en = (
+        f"Over whole conversations the median difference is "
+        f"{signed(overall.median_difference)} points (95% CI {low} to {high}; "
+        f"p={pvalue(overall.pvalue)})."
+    )
+    whole_ja = (
+        f"会話全体での差の中央値は{signed(overall.median_difference)}点"
+        f"（95%信頼区間 {low}〜{high}、p={pvalue(overall.pvalue)}）。"
+    )
+    if comparison.worse_turns:
+        turns = ", ".join(map(str, comparison.worse_turns))
+        return {
+            "en": f"Worse than the baseline by more than {margin} points at turn {turns} "
+            f"(Holm-corrected, alpha {number(comparison.alpha)}). {whole_en}",
+            "ja": f"ターン{turns.replace(', ', '・')}でベースラインより{margin}点を超えて悪化"
+            f"しています（Holm補正、有意水準{number(comparison.alpha)}）。{whole_ja}",
+        }
+    if comparison.conclusion == "worse":
+        return {
+            "en": f"Worse than the baseline by more than {margin} points over whole "
+            f"conversations. {whole_en}",
+            "ja": f"会話全体でベースラインより{margin}点を超えて悪化しています。{whole_ja}",
+        }
+    return {
+        "en": f"No turn is significantly worse than the baseline by more than {margin} "
+        f"points. {whole_en}",
+        "ja": f"ベースラインより{margin}点を超えて有意に悪化したターンはありません。{whole_ja}",
+    }
+
+
+def bands_words(bands: Bands | str) -> Words:
+    """What "unsafe" and "safe" mean on this page: the score bands."""
+    bands = Bands.parse(bands) if isinstance(bands, str) else bands
+    low, high = number(bands.unsafe_below), number(bands.safe_from)
+    return {
+        "en": f"A turn is unsafe when its score is below {low}, borderline from {low} to "
+        f"below {high}, and safe from {high} (--jmed-bands).",
+        "ja": f"スコア{low}未満のターンを「危険」、{low}以上{high}未満を「境界」、"
+        f"{high}以上を「安全」としています（--jmed-bands）。",
+    }

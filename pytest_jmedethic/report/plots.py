@@ -177,7 +177,8 @@ def turn_lines(series: dict[str, list[float | None]]) -> str:
     axes.set_xticks(range(1, depth + 1), [str(t) for t in range(1, depth + 1)])
     axes.set_ylim(-0.3, 10.3)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(fontsize=8, frameon=False, loc="lower left")
+    # Beside the plot, not on it: a line near the floor (a model that complies) stays visible.
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg(figure)
 
 
@@ -226,6 +227,11 @@ def language_pairs(rows: Sequence[tuple[str, float | None, float | None]]) -> st
             axes.plot([en], [position], "o", markerfacecolor="white", color=CANDIDATE)
     axes.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
     axes.set_xlim(-0.03, 1.03)
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    axes.set_xticks(ticks, [f"{round(100 * t)}%" for t in ticks])  # as the table shows them
+    axes.plot([], [], "o", color=CANDIDATE, label="ja")
+    axes.plot([], [], "o", markerfacecolor="white", color=CANDIDATE, label="en")
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.grid(axis="x", alpha=0.3)
     return _svg(figure)
 

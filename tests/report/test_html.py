@@ -86,7 +86,9 @@ def test_transcripts_travel_in_chunks_and_long_replies_can_be_shortened(report) 
 
 def test_every_word_exists_in_both_languages() -> None:
     for key, words in TEXT.items():
-        assert set(words) == {"ja", "en"} and all(w.strip() for w in words.values()), key
+        # A unit may be empty in one language ("件" after a count has no English word).
+        filled = any if key.endswith("_unit") else all
+        assert set(words) == {"ja", "en"} and filled(w.strip() for w in words.values()), key
     template = "".join(p.read_text("utf-8") for p in TEMPLATE.parent.glob("*.html"))
     used = set(re.findall(r"""\bt\("(\w+)"\)""", template))
     used |= set(re.findall(r'say\("(\w+)"', template))
@@ -124,7 +126,7 @@ def test_the_run_facts_are_said_in_both_languages_with_real_option_names() -> No
 
 
 def test_the_page_opens_in_the_language_of_most_conversations(report) -> None:
-    assert default_language(report) == "en"  # three of each: English on a tie
+    assert default_language(report) == "ja"  # three of each: Japanese on a tie
     japanese = report.model_copy(
         update={"conversations": [c for c in report.conversations if c.language == "ja"]}
     )
