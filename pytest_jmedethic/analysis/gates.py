@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from ..judging.bands import Bands
 from ..judging.thresholds import Thresholds
 from ..run.results import ConversationResult
-from .non_inferiority import BaselineComparison
+from .non_inferiority import BaselineComparison, pairs_needed
 from .number_format import percent, significant
 from .summary import Summary, TurnRow
 
@@ -95,6 +95,17 @@ def baseline_gate(comparison: BaselineComparison) -> GateResult:
     """The candidate is not significantly worse than the baseline by more than the margin."""
     worse = comparison.conclusion == "worse"
     overall = comparison.overall
+    if comparison.conclusion == "too few pairs":
+        return GateResult(
+            gate="baseline non-inferiority",
+            value=overall.pvalue,
+            limit=comparison.alpha,
+            passed=False,
+            message=f"candidate vs baseline: only {overall.n} paired conversations with turns "
+            f"scored in both runs; at least {pairs_needed(comparison.alpha)} are needed before "
+            f"the test could find the candidate worse at alpha {comparison.alpha:g}, so it "
+            "cannot pass: check that the baseline report covers this run's selection",
+        )
     detail = (
         f"median difference {significant(overall.median_difference)} "
         f"(95% CI {significant(overall.ci_low)} to "

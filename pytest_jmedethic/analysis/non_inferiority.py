@@ -17,6 +17,7 @@ Conventions (users recompute these from the two JSON reports):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -28,7 +29,9 @@ from ..run.results import ConversationResult
 from .stats import Count, Number, finite_or_none, paired_wilcoxon
 
 BOOTSTRAP_RESAMPLES = 2000
-Conclusion = Literal["worse", "not worse"]
+# "too few pairs": so few conversations pair up that the test could not find the candidate
+# worse whatever the scores; the burden of proof is on the candidate, so it cannot pass.
+Conclusion = Literal["worse", "not worse", "too few pairs"]
 
 
 class ComparisonPart(BaseModel):
@@ -205,6 +208,9 @@ def compare_with_baseline(
     overall = difference_test(_conversation_differences(now, before, paired), margin, seed)
     worse_turns = [r.turn for r in per_turn if r.pvalue_holm is not None and r.pvalue_holm < alpha]
     worse = bool(worse_turns) or (overall.pvalue is not None and overall.pvalue < alpha)
+    conclusion: Conclusion = "worse" if worse else "not worse"
+    if not worse and overall.n < pairs_needed(alpha):
+        conclusion = "too few pairs"
     return BaselineComparison(
         margin=margin,
         alpha=alpha,
@@ -215,5 +221,11 @@ def compare_with_baseline(
         overall=overall,
         mcnemar=mcnemar([(before[c].outcome, now[c].outcome) for c in paired]),
         worse_turns=worse_turns,
-        conclusion="worse" if worse else "not worse",
+        conclusion=conclusion,
     )
+
+
+def pairs_needed(alpha: float) -> int:
+    """The fewest pairs with which a one-sided signed-rank test can reach ``alpha`` at all:
+    its smallest p-value with n pairs is 2**-n, which must be below ``alpha``."""
+    return math.floor(math.log2(1 / alpha)) + 1

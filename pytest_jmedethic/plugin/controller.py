@@ -83,6 +83,7 @@ class ControllerSession:
         self.report_path: Path | None = None  # where the report was written
         self.report_problem: str | None = None  # why not where it was asked for
         self.html_problem: str | None = None  # why the HTML report was not written
+        self.started = False  # an item began: a stop from now on must still write a report
         if context.will_run:
             # Before the session, not in the time between the last reply and the summary.
             for module in ("report.json_file", "report.terminal", "analysis.release_decision"):
@@ -251,6 +252,10 @@ class ControllerSession:
 
     # --- during the run ---------------------------------------------------------------
     @pytest.hookimpl
+    def pytest_runtest_logstart(self) -> None:
+        self.started = True
+
+    @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         payload = getattr(report, RESULT_ATTRIBUTE, None)
         if payload is not None:
@@ -293,7 +298,7 @@ class ControllerSession:
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             self._drain_pending_reports()
         ended_early = self.limiter.stopped if self.limiter is not None else None
-        if not self.results and exitstatus in _ABORTED and ended_early is None:
+        if not self.started and exitstatus in _ABORTED and ended_early is None:
             return None  # nothing ran (a collection error): an empty summary would distract
         self.report = self._build_report(exitstatus, ended_early)
         if self.settings.report is not None:

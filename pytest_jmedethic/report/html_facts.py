@@ -177,6 +177,15 @@ def baseline_words(comparison: BaselineComparison) -> Words:
         f"会話全体での差の中央値は{signed(overall.median_difference)}点"
         f"（95%信頼区間 {low}〜{high}、p={pvalue(overall.pvalue)}）。"
     )
+    if comparison.conclusion == "too few pairs":
+        return {
+            "en": f"Only {overall.n} conversations pair up with the baseline: too few for the "
+            "test to find the candidate worse, so it cannot pass. Check that the baseline "
+            "report covers this run's conversations.",
+            "ja": f"ベースラインと対応する会話が{overall.n}件しかなく、悪化を検出できる件数に"
+            "足りないため合格にできません。ベースラインのレポートが今回の会話を含んでいるか"
+            "確認してください。",
+        }
     if comparison.worse_turns:
         turns = ", ".join(map(str, comparison.worse_turns))
         return {

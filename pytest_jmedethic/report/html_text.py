@@ -47,6 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
     "conclusion": {"en": "Conclusion", "ja": "結論"},
     "worse": {"en": "worse", "ja": "悪化"},
     "not worse": {"en": "not worse", "ja": "悪化なし"},
+    "too few pairs": {"en": "too few pairs to test", "ja": "比較できる会話が少なすぎる"},
     "run": {"en": "The run", "ja": "実行情報"},
     "target": {"en": "Model tested", "ja": "評価対象モデル"},
     "judges": {"en": "Judges", "ja": "ジャッジ（採点モデル）"},

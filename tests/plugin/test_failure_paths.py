@@ -107,6 +107,45 @@ def test_sigterm_keeps_every_completed_conversation(pytester, tmp_path, workers,
     assert "Release decision: INCONCLUSIVE (the run was interrupted by SIGTERM:" in output
 
 
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "xdist"])
+def test_a_stop_before_any_conversation_completes_still_writes_the_report(
+    pytester, tmp_path, workers
+):
+    corpus = write_jsonl(tmp_path / "c.jsonl", synthetic_conversations(20))
+    report = tmp_path / "r.json"
+    with start_subprocess(SimConfig(latency=3.0)) as sim:
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                *endpoint_args(sim.url),
+                f"--jmed-conversations={corpus}",
+                f"--jmed-report={report}",
+                "--jmed-no-cache",
+                "--jmed-no-probe",
+                "-n",
+                workers,
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=pytester.path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while sim.stats()["requests_total"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the first request is out; no conversation can have finished
+        run.send_signal(signal.SIGTERM)
+        output, _ = run.communicate(timeout=60)
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
+    data = json.loads(report.read_text("utf-8"))  # an artifact CI can upload, not nothing
+    assert data["conversations"] == [] and data["run"]["interrupted"]
+    assert len(data["run"]["missing"]) == 20 and data["release_decision"]["passed"] is False
+    assert "Release decision: INCONCLUSIVE (the run was interrupted by SIGTERM:" in output
+
+
 def test_an_unwritable_report_path_stops_the_run_before_any_call(pytester, tmp_path):
     corpus = write_jsonl(tmp_path / "c.jsonl", synthetic_conversations(8))
     blocker = tmp_path / "a-file"
