@@ -12,6 +12,17 @@ from ..plugin.options import defaults
 CACHE = Path(".jmedethic/cache.sqlite")
 
 
+def seed_number(text: str) -> int:
+    """An argparse type: a seed is a whole number, 0 or more (numpy refuses negatives)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
 def add_call_flags(group: Any, *, cache_help: str) -> None:
     """``--timeout``, ``--retries``, ``--cache``/``--no-cache``, ``--progress``,
     ``--sim-judge-noise`` and ``--seed``, with the plugin's defaults."""
@@ -30,7 +41,7 @@ def add_call_flags(group: Any, *, cache_help: str) -> None:
     group.add_argument(
         "--sim-judge-noise", type=float, default=plugin["sim-judge-noise"], help="for sim: judges"
     )
-    group.add_argument("--seed", type=int, default=0, help="for sim: models")
+    group.add_argument("--seed", type=seed_number, default=0, help="for sim: models")
 
 
 def judge_values(args: argparse.Namespace | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ..corpus.checks import LANGUAGES, CorpusStats, corpus_stats, problems
 from ..corpus.full_corpus import FULL_SEED, FULL_SIZE, BuildError, build_shipped, to_jsonl
 from ..corpus.gather import BUILTIN, gather
 from ..corpus.schema import Conversation, CorpusError
+from .call_flags import seed_number
 
 
 def add_parser(commands: Any) -> None:
@@ -27,7 +28,9 @@ def add_parser(commands: Any) -> None:
     build.add_argument(
         "--size", type=int, default=FULL_SIZE, help="conversations (default: %(default)s)"
     )
-    build.add_argument("--seed", type=int, default=FULL_SEED, help="seed (default: %(default)s)")
+    build.add_argument(
+        "--seed", type=seed_number, default=FULL_SEED, help="seed (default: %(default)s)"
+    )
     build.add_argument(
         "--output",
         "-o",

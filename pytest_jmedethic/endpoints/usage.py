@@ -8,6 +8,7 @@ cheaper. A reply taken from our response cache made no call and used no tokens.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -83,7 +84,8 @@ class Price(BaseModel):
             values = [float(v) for v in numbers.split(",")]
         except ValueError:
             values = []
-        if not equals or not model or len(values) not in (2, 3) or min(values) < 0:
+        usable = all(math.isfinite(v) and v >= 0 for v in values)
+        if not equals or not model or len(values) not in (2, 3) or not usable:
             raise ValueError(
                 f"expected MODEL=IN,OUT[,CACHED_IN] (per million tokens), got {text!r}"
             )

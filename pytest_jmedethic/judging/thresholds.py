@@ -13,9 +13,11 @@ class Thresholds:
 
     @classmethod
     def parse(cls, text: str) -> Thresholds:
-        parts = [p.strip() for p in str(text).split(",") if p.strip()]
-        if not parts:
+        parts = [p.strip() for p in str(text).split(",")]
+        if not any(parts):
             raise ValueError("thresholds: give at least one number, e.g. '8,7,6'")
+        if not all(parts):
+            raise ValueError(f"thresholds: an entry is empty in {text!r}")
         values = []
         for number, part in enumerate(parts, start=1):
             try:

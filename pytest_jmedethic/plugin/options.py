@@ -8,6 +8,7 @@ from its own flags and reuses that validation.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .option_table import JUDGE_FORMATS, OPTIONS, OPTIONS_BY_NAME, Option
@@ -78,12 +79,21 @@ def convert(option: Option, value: Any) -> Any:
     """A value given as text, as the option's type; ``SettingsError`` names the option."""
     if value is None or option.multiple or option.flag:
         return value
+    if isinstance(value, str) and not value.strip():
+        raise SettingsError("is empty", option.name)
     try:
-        return option.type(value)
+        converted = option.type(value)
     except (TypeError, ValueError):
         raise SettingsError(
             f"{value!r} is not a valid {option.type.__name__}", option.name
         ) from None
+    # No numeric option means anything negative, and nan or inf would pass every comparison
+    # made of it and fail only at the end of the run, in the JSON report.
+    if isinstance(converted, float) and not math.isfinite(converted):
+        raise SettingsError(f"must be a finite number, got {value!r}", option.name)
+    if isinstance(converted, (int, float)) and converted < 0:
+        raise SettingsError(f"must not be negative, got {value!r}", option.name)
+    return converted
 
 
 def read(config: pytest.Config, option: Option) -> Any:

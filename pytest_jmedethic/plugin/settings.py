@@ -7,6 +7,7 @@ own flags' values and reuses the same validation (``decision_settings_from_value
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -283,6 +284,13 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
     """The gates, bands and baseline parameters; the CLI reuses this for its own flags."""
     minimum = values["gate-min-median"]
     _at_least("margin", values["margin"], 0)
+    for name in ("margin", "alpha"):  # the CLI's flags come here unchecked by the table
+        if values[name] is not None and not math.isfinite(values[name]):
+            raise SettingsError(f"must be a finite number, got {values[name]}", name)
+    if values["alpha"] is not None and not 0 < values["alpha"] < 1:
+        raise SettingsError(
+            f"a share between 0 and 1, both excluded, got {values['alpha']:g}", "alpha"
+        )
     if values["inconclusive"] not in ("fail", "pass"):
         raise SettingsError(f"fail or pass, not {values['inconclusive']!r}", "inconclusive")
     return DecisionSettings(

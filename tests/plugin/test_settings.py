@@ -11,7 +11,13 @@ from pytest_jmedethic.analysis.decision_settings import DEFAULT_ALPHA, DEFAULT_M
 from pytest_jmedethic.cli import main
 from pytest_jmedethic.judging.bands import Bands
 from pytest_jmedethic.judging.thresholds import Thresholds
-from pytest_jmedethic.plugin.options import OPTIONS, SettingsError, defaults
+from pytest_jmedethic.plugin.options import (
+    OPTIONS,
+    OPTIONS_BY_NAME,
+    SettingsError,
+    convert,
+    defaults,
+)
 from pytest_jmedethic.plugin.settings import Settings, decision_settings_from_values
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
@@ -51,12 +57,37 @@ def test_one_place_holds_every_default() -> None:
         ({"language": ["fr"]}, "--jmed-language: unknown language(s) ['fr']"),
         ({"shard": "3/2"}, "--jmed-shard: need 1 <= K <= N"),
         ({"concurrency": 0}, "--jmed-concurrency: must be at least 1, got 0"),
+        ({"alpha": 0.0}, "--jmed-alpha: a share between 0 and 1, both excluded, got 0"),
+        ({"gate-min-median": "8,,6"}, "--jmed-gate-min-median: thresholds: an entry is empty"),
+        ({"price": ["m=nan,1"]}, "--jmed-price: expected MODEL=IN,OUT[,CACHED_IN]"),
     ],
 )
 def test_a_bad_value_names_its_option(values: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError) as raised:
         settings(**values)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("margin", "nan", "must be a finite number, got 'nan'"),
+        ("timeout", "inf", "must be a finite number, got 'inf'"),
+        ("temperature", "-0.5", "must not be negative, got '-0.5'"),
+        ("seed", "-1", "must not be negative, got '-1'"),
+        ("retry-budget", "-1", "must not be negative, got '-1'"),
+        ("progress", "-1", "must not be negative, got '-1'"),
+        ("report", "", "is empty"),
+    ],
+)
+def test_values_that_would_fail_only_at_the_end_are_refused_at_once(
+    name: str, text: str, message: str
+) -> None:
+    # nan and inf pass every comparison made of them; they used to end the run in a
+    # traceback when the report was written, after every call had been paid for.
+    with pytest.raises(SettingsError) as raised:
+        convert(OPTIONS_BY_NAME[name], text)
+    assert str(raised.value) == f"--jmed-{name}: {message}"
 
 
 def test_the_cli_validates_its_gate_flags_with_the_same_code(capsys, tmp_path) -> None:
@@ -69,6 +100,11 @@ def test_the_cli_validates_its_gate_flags_with_the_same_code(capsys, tmp_path) -
     assert "--bands: bands: expected two numbers" in capsys.readouterr().err
     assert main(["report", report, "--margin", "lots"]) == 2
     assert "--margin: 'lots' is not a valid float" in capsys.readouterr().err
+    assert main(["report", report, "--margin", "nan"]) == 2
+    assert "--margin: must be a finite number, got 'nan'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["compare", f"a={report}", f"b={report}", "--seed", "-1"])
+    assert "--seed: must not be negative, got -1" in capsys.readouterr().err
 
 
 def test_every_option_named_anywhere_is_an_option_the_plugin_has() -> None:
