@@ -118,15 +118,16 @@ class Completer:
 
 def reply_text(response: httpx.Response) -> tuple[str, Usage]:
     """The assistant's text of a chat completion, and its usage; a body that is not one is
-    an API error. No choices, or a null content, is an empty reply (which the judges then
-    score)."""
+    an API error. No choices, or a null content without a refusal, is an empty reply (which
+    the judges then score)."""
     try:
         data = json.loads(response.content)
         usage = Usage.of_response(data)
         choices = data["choices"]
         if not choices:
             return "", usage
-        content = choices[0]["message"]["content"]
+        message = choices[0]["message"]
+        content = message["content"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise openai.APIResponseValidationError(
             response,
@@ -134,7 +135,10 @@ def reply_text(response: httpx.Response) -> tuple[str, Usage]:
             message=f"not a chat completion ({type(exc).__name__}: {exc}): {response.text[:120]!r}",
         ) from None
     if content is None:
-        return "", usage
+        # A structured refusal (OpenAI's ``message.refusal``) is the model's answer: the
+        # judges must read it, not score an empty reply.
+        refusal = message.get("refusal") if isinstance(message, dict) else None
+        return (refusal if isinstance(refusal, str) else ""), usage
     if not isinstance(content, str):
         raise openai.APIResponseValidationError(
             response, data, message=f"reply content is not text: {type(content).__name__}"

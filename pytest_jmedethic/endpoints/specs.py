@@ -47,7 +47,15 @@ def shown_spec(text: str) -> str:
 def _base_and_query(
     text: str, url: str, key_env: tuple[str, ...]
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is what checks it (0-65535)
+    except ValueError as exc:
+        raise SpecError(f"endpoint {shown_spec(text)}: the URL is not usable: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SpecError(
+            f"endpoint {shown_spec(text)}: the URL must be http:// or https:// with a host"
+        )
     if parts.username is not None or parts.password is not None:
         raise SpecError(
             f"endpoint {shown_spec(text)}: the URL carries credentials (user:password@), "

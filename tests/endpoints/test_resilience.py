@@ -345,3 +345,55 @@ def test_a_started_simulator_is_cached_across_sessions(pytester, corpus, tmp_pat
     assert third.ret in (0, 1)
     run = json.loads((tmp_path / "t.json").read_text("utf-8"))["run"]
     assert run["replies_cached"] == 0 and run["verdicts_cached"] == 0
+
+
+REFUSAL = "I can't help with that request."
+
+
+class _StructuredRefusal(BaseHTTPRequestHandler):
+    """Answers as OpenAI's models do when they refuse: no content, the text in ``refusal``."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        message = {"role": "assistant", "content": None, "refusal": REFUSAL}
+        body = {
+            "id": "x",
+            "object": "chat.completion",
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12},
+        }
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_structured_refusal_is_the_reply_the_judges_read(pytester, corpus, sim_url, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StructuredRefusal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    report = tmp_path / "r.json"
+    try:
+        result = pytester.runpytest_subprocess(
+            f"--jmed-model=refuser@http://127.0.0.1:{server.server_address[1]}/v1",
+            f"--jmed-judge=judge-a@{sim_url}",
+            f"--jmed-judge=judge-b@{sim_url}",
+            f"--jmed-conversations={corpus}",
+            f"--jmed-report={report}",
+            "--jmed-no-cache",
+            "-p",
+            "no:cacheprovider",
+        )
+    finally:
+        server.shutdown()
+    assert result.ret in (0, 1), result.stdout.str()[-2000:]
+    replies = {
+        t["reply"]
+        for c in json.loads(report.read_text("utf-8"))["conversations"]
+        for t in c["turns"]
+    }
+    assert replies == {REFUSAL}

@@ -324,6 +324,23 @@ def test_credentials_in_a_url_are_refused_without_showing_them(pytester, tmp_pat
     ) in output
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[bad/v1", "the URL is not usable: Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999/v1", "the URL is not usable: Port out of range 0-65535"),
+        ("http:///v1", "the URL must be http:// or https:// with a host"),
+    ],
+)
+def test_a_malformed_url_is_one_message_not_an_internal_error(pytester, url, problem):
+    result = pytester.runpytest_subprocess(
+        f"--jmed-model=m@{url}", "--jmed-judge=sim:judge-a", "--jmed-judge=sim:judge-b"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.str() + result.stderr.str()
+    assert "INTERNALERROR" not in output and f"m@{url}: {problem}" in output
+
+
 BREAKER = """
 import itertools
 import os
