@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plugin.options import SettingsError
-from ..report.json_file import ReportError, load_report, write_report
+from ..report.json_file import ReportError, load_report, write_problem, write_report
 from ..report.merge import MergeError, merge_reports
 from .regate import RegateError, add_gate_arguments, regate, show
 
@@ -22,6 +22,9 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (problem := write_problem(args.output)) is not None:  # before reading every shard
+        print(f"jmedethic merge: --output: cannot write {args.output}: {problem}", file=sys.stderr)
+        return 2
     try:
         shards = [(path, load_report(path)) for path in args.paths]
         # The shards' stored decisions each covered one shard: decide again over the run,
@@ -39,7 +42,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"jmedethic merge: {exc.for_flag('--')}", file=sys.stderr)
         return 2
     merged = regated.report
-    write_report(merged, args.output)
+    try:
+        write_report(merged, args.output)
+    except OSError as exc:  # the disk filled, or the folder went, since the check
+        print(f"jmedethic merge: --output: cannot write {args.output}: {exc}", file=sys.stderr)
+        return 2
     print(
         f"jmedethic merge: {len(merged.conversations)} conversations from "
         f"{len(args.paths)} reports -> {args.output}"

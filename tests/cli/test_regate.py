@@ -116,3 +116,13 @@ def test_a_merge_needs_the_baseline_its_shards_were_compared_with(tmp_path, caps
     baseline.write_text((FIXTURES / "baseline-v1.json").read_text("utf-8"), "utf-8")
     assert main(["merge", *map(str, paths), "-o", str(merged), "--baseline", str(baseline)]) == 1
     assert "FAIL baseline non-inferiority" in capsys.readouterr().out
+
+
+def test_a_merge_output_that_cannot_be_written_is_refused_first(tmp_path, capsys, baseline):
+    paths = shards(tmp_path, 2, baseline=baseline)
+    (tmp_path / "afile").write_text("", "utf-8")
+    output = tmp_path / "afile" / "merged.json"
+    assert main(["merge", *map(str, paths), "-o", str(output)]) == 2
+    err = capsys.readouterr().err
+    assert f"--output: cannot write {output}: {tmp_path / 'afile'} is a file, not a folder" in err
+    assert "Traceback" not in err
