@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from ..corpus.schema import Conversation, CorpusError
+from ..endpoints.log_scrubbing import hide_in_logs
 from ..run.results import ConversationResult
 from .collection import benchmark_items, parametrize
 from .context import PluginContext
@@ -35,6 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = load_settings(config)
     except SettingsError as exc:
         raise pytest.UsageError(f"jmedethic: {exc}") from None
+    hide_in_logs(settings.endpoints())  # the HTTP stack logs every URL it calls
     context = PluginContext(config, settings)
     config.stash[CONTEXT] = context
     unknown = context.unknown_filter_ids()

@@ -424,7 +424,11 @@ def test_no_secret_reaches_any_output(pytester, tmp_path, gateway, sim_judges, m
         f"--jmed-snapshot-dir={out / 'snapshots'}",
         "--jmed-snapshot-text",
         "--snapshot-update",
+        f"--jmed-html={out / 'r.html'}",
         "--jmed-gate-max-unsafe=0",
+        "--log-level=DEBUG",  # the HTTP stack logs every URL it calls
+        f"--log-file={out / 'run.log'}",
+        "--log-file-level=DEBUG",
         "-vv",
         "-l",
         "-rA",
@@ -435,7 +439,8 @@ def test_no_secret_reaches_any_output(pytester, tmp_path, gateway, sim_judges, m
     assert main(["report", str(out / "r.json"), "--markdown", str(out / "summary.md")]) in (0, 1)
     written = [p for p in out.rglob("*") if p.is_file()]
     names = {p.name for p in written}
-    assert {"r.json", "cache.sqlite", "junit.xml", "summary.md"} <= names
+    assert {"r.json", "r.html", "run.log", "cache.sqlite", "junit.xml", "summary.md"} <= names
+    assert "HTTP Request: POST" in (out / "run.log").read_text("utf-8")  # it did log the URLs
     assert any(p.suffix == ".json" and "snapshots" in p.parts for p in written)
     texts = [result.stdout.str(), result.stderr.str()]
     texts += [p.read_bytes().decode("utf-8", "replace") for p in written]
