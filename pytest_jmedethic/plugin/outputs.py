@@ -32,6 +32,33 @@ def check_outputs(settings: Settings, config: Any) -> None:
         problem = write_problem(path) if path is not None else None
         if problem is not None:
             raise pytest.UsageError(f"jmedethic: {flag}: cannot write {path}: {problem}")
+    clash = _clash(settings, outputs)
+    if clash is not None:
+        raise pytest.UsageError(f"jmedethic: {clash}")
+
+
+def _clash(settings: Settings, outputs: Sequence[tuple[str, Path | None]]) -> str | None:
+    """Two outputs on one file (one would overwrite the other), or an output on a file the
+    run reads (it would be overwritten by the run that reads it)."""
+    inputs = [
+        ("--jmed-conversations", settings.root / source)
+        for source in settings.corpus_sources
+        if (settings.root / source).is_file()
+    ]
+    inputs += [
+        ("--jmed-baseline", settings.baseline),
+        ("--jmed-calibration", settings.calibration),
+        ("--jmed-cache", settings.cache_path),
+    ]
+    seen: dict[Path, str] = {}
+    for flag, path in [*inputs, *outputs]:
+        if path is None:
+            continue
+        key = path.resolve()
+        if key in seen:
+            return f"{flag} and {seen[key]} name the same file, {path}: give each its own"
+        seen[key] = flag
+    return None
 
 
 def write_report_file(report: Report, settings: Settings) -> tuple[Path | None, str | None]:

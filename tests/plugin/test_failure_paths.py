@@ -168,6 +168,33 @@ def test_an_unwritable_report_path_stops_the_run_before_any_call(pytester, tmp_p
     ]
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--jmed-report=out.json", "--jmed-html=out.json"], "--jmed-html and --jmed-report"),
+        (["--jmed-report=c.jsonl"], "--jmed-report and --jmed-conversations"),
+        (["--junitxml=c.jsonl"], "--junitxml and --jmed-conversations"),
+    ],
+)
+def test_outputs_on_one_file_or_on_an_input_are_refused_before_any_call(
+    pytester, tmp_path, flags, message
+):
+    corpus = write_jsonl(pytester.path / "c.jsonl", synthetic_conversations(4))
+    kept = corpus.read_text("utf-8")
+    with SimServer(SimConfig()) as sim:
+        result = pytester.runpytest_subprocess(
+            *endpoint_args(sim.url),
+            "--jmed-conversations=c.jsonl",
+            *flags,
+            "-p",
+            "no:cacheprovider",
+        )
+        sent = sim.stats()["requests_total"]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and sent == 0
+    assert f"{message} name the same file" in result.stderr.str()
+    assert corpus.read_text("utf-8") == kept  # the conversations are not overwritten
+
+
 LOSE_THE_FOLDER = """
 import os
 import shutil
