@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -48,6 +48,24 @@ def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:
         if settings.decision.sequential:  # every prefix a fair sample: what the looks read
             chosen = interleaved(chosen, settings.selection.seed)
     return Corpus(tuple(described), len(conversations), tuple(chosen))
+
+
+def empty_selection_message(settings: Settings, catalogue: Catalogue) -> str:
+    """Why a selection has no conversation: a shard past the last that holds any is told
+    apart from filters that match nothing."""
+    shard = settings.selection.shard
+    if shard is None:
+        return "the selection options matched no conversation"
+    conversations, _ = gather(settings.corpus_sources, settings.root, catalogue, settings.field_map)
+    whole = select(conversations, replace(settings.selection, shard=None))
+    pairs = len({c.pair_id or c.id for c in whole})
+    if not whole:
+        return "the selection options matched no conversation"
+    return (
+        f"shard {shard[0]}/{shard[1]} is empty: the selection has {len(whole)} conversations "
+        f"in {pairs} translation pairs or single conversations, which shards keep whole; "
+        f"split it into at most {pairs} shards"
+    )
 
 
 def marker_names(catalogue: Catalogue) -> list[tuple[str, str]]:

@@ -437,6 +437,13 @@ def test_a_selection_that_matches_nothing_is_an_error(pytester, sim_url, corpus_
     result = run_benchmark(pytester, sim_url, corpus, "resist", "--jmed-strategy=S7")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "matched no conversation" in result.stderr.str()
+    # A shard past the last that holds a conversation says so, and how many shards fit.
+    result = run_benchmark(pytester, sim_url, corpus, "resist", "--jmed-shard=3/4")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert (
+        "shard 3/4 is empty: the selection has 4 conversations in 2 translation pairs or "
+        "single conversations, which shards keep whole; split it into at most 2 shards"
+    ) in result.stderr.str()
     result = run_benchmark(pytester, sim_url, corpus, "resist", "--jmed-guideline=G6,G01")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--jmed-guideline: unknown id(s) G6" in result.stderr.str()
