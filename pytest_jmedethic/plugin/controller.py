@@ -171,11 +171,17 @@ class ControllerSession:
         if settings.target is None:
             return ["jmedethic: no target model (benchmark items are skipped or not collected)"]
         judges = ", ".join(str(j) for j in settings.judges)
-        return [
+        lines = [
             f"jmedethic: target {settings.target}; judges {judges}",
             f"jmedethic: thresholds {settings.thresholds.describe()}; "
             f"concurrency {settings.concurrency} per process",
         ]
+        unused = sorted(set(settings.prices) - {s.model for s in settings.endpoints()})
+        if unused:  # a typo in a model's name would leave its calls unpriced
+            lines.append(
+                f"jmedethic: --jmed-price for a model this run does not call: {', '.join(unused)}"
+            )
+        return lines
 
     # --- xdist ------------------------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)

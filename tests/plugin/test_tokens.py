@@ -97,3 +97,12 @@ def test_token_totals_are_what_the_simulator_returned(pytester, tmp_path) -> Non
     assert after == returned
     assert repeat["total"]["usage"]["calls"] == 0 and repeat["total"]["usage"]["prompt_tokens"] == 0
     assert repeat["total"]["from_cache"] == 30 * 3 * 3
+
+
+def test_a_price_for_a_model_the_run_does_not_call_is_pointed_out(pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "--jmed-model=sim:wearing", "--jmed-price=wearnig=1,2", "--collect-only"
+    )
+    result.stdout.fnmatch_lines(
+        ["jmedethic: --jmed-price for a model this run does not call: wearnig"]
+    )
