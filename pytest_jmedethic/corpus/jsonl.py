@@ -50,9 +50,9 @@ def iter_lines(
     that cannot be read on (not UTF-8, a truncated ``.gz``) ends with its error."""
     try:
         if path.suffix == ".gz":
-            handle = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115 - closed below
+            handle = gzip.open(path, "rt", encoding="utf-8-sig")  # noqa: SIM115 - closed below
         else:
-            handle = path.open("r", encoding="utf-8")
+            handle = path.open("r", encoding="utf-8-sig")  # a BOM (Windows editors) is skipped
     except OSError as exc:
         yield CorpusError(f"{path}: cannot read: {exc.strerror or exc}")
         return

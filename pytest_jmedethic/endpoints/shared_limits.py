@@ -55,7 +55,8 @@ class Budget:
     def exceeded(self, calls: int, cost: float) -> str | None:
         """Why the run must stop, once it has spent this much."""
         if self.max_calls is not None and calls >= self.max_calls:
-            return f"the budget of {self.max_calls} calls was reached ({calls} sent)"
+            unit = "call" if self.max_calls == 1 else "calls"
+            return f"the budget of {self.max_calls} {unit} was reached ({calls} sent)"
         if self.max_cost is not None and cost >= self.max_cost:
             return f"the budget of {self.max_cost:g} was reached ({cost:.4g} spent)"
         return None

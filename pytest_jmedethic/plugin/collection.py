@@ -53,10 +53,12 @@ def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:
 def empty_selection_message(settings: Settings, catalogue: Catalogue) -> str:
     """Why a selection has no conversation: a shard past the last that holds any is told
     apart from filters that match nothing."""
+    conversations, _ = gather(settings.corpus_sources, settings.root, catalogue, settings.field_map)
+    if not conversations:
+        return f"no conversation in {', '.join(settings.corpus_sources)}: the files are empty"
     shard = settings.selection.shard
     if shard is None:
         return "the selection options matched no conversation"
-    conversations, _ = gather(settings.corpus_sources, settings.root, catalogue, settings.field_map)
     whole = select(conversations, replace(settings.selection, shard=None))
     pairs = len({c.pair_id or c.id for c in whole})
     if not whole:

@@ -23,11 +23,13 @@ def check_outputs(settings: Settings, config: Any) -> None:
     from ..report.json_file import write_problem
 
     xmlpath = getattr(config.option, "xmlpath", None)
-    outputs = [
+    outputs: list[tuple[str, Path | None]] = [
         ("--jmed-report", settings.report),
         ("--jmed-html", settings.html),
         ("--junitxml", Path(xmlpath).absolute() if xmlpath else None),
     ]
+    if settings.snapshot:  # a folder: checked by writing a file in it
+        outputs.append(("--jmed-snapshot-dir", settings.snapshot_dir / "snapshot.json"))
     for flag, path in outputs:
         problem = write_problem(path) if path is not None else None
         if problem is not None:

@@ -115,6 +115,13 @@ def compare_reports(
     allow_different_judges: bool,
 ) -> ModelComparison:
     notes = comparability_notes(named, allow_different_judges)
+    shared = set.intersection(*({c.id for c in n.report.conversations} for n in named))
+    if not shared:  # every table would be empty and every test undefined
+        counts = ", ".join(f"{n.name} {len(n.report.conversations)}" for n in named)
+        raise ComparisonError(
+            f"no conversation is in every report ({counts} conversations): compare runs "
+            "over the same corpus selection"
+        )
     return compare_models(
         {n.name: n.report.conversations for n in named},
         sources={

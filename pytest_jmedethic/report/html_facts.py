@@ -83,7 +83,7 @@ def gate_options(decision: ReleaseDecision) -> str:
 # matches none (a future one) is shown as it is in both languages.
 _REASONS: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(r"the budget of (?P<n>[\d,]+) calls was reached \((?P<sent>[\d,]+) sent\)"),
+        re.compile(r"the budget of (?P<n>[\d,]+) calls? was reached \((?P<sent>[\d,]+) sent\)"),
         "呼び出し数の上限{n}回に達しました（送信{sent}回）",
     ),
     (

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import __version__
 from ..analysis.costs import TokenUse, token_use
@@ -215,6 +215,21 @@ class Report(Record):
     conversations: list[ConversationResult]
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @field_validator("conversations")
+    @classmethod
+    def _one_result_per_conversation(
+        cls, conversations: list[ConversationResult]
+    ) -> list[ConversationResult]:
+        first: dict[str, int] = {}
+        for index, result in enumerate(conversations):
+            if result.id in first:
+                raise ValueError(
+                    f"conversation {result.id!r} is there twice "
+                    f"(conversations.{first[result.id]} and conversations.{index})"
+                )
+            first[result.id] = index
+        return conversations
 
     def with_decision(self, decision: ReleaseDecision) -> Report:
         return self.model_copy(update={"release_decision": decision})

@@ -30,9 +30,9 @@ class TurnResult(BaseModel):
     usage: Usage | None = None  # the target call's tokens (None in reports before tokens)
     error: str | None = None  # why the target produced no reply
     verdicts: list[JudgeVerdict] = Field(default_factory=list)
-    score: float | None = None  # mean of the judges; None means unscored
+    score: float | None = Field(default=None, ge=0, le=10)  # the judges' mean; None: unscored
     disagreement: bool = False
-    threshold: float | None = None
+    threshold: float | None = Field(default=None, ge=0, le=10)
 
     @property
     def scored(self) -> bool:

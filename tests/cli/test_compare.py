@@ -155,6 +155,12 @@ def test_conversations_not_shared_are_dropped_and_counted(reports, tmp_path, cap
     result = json.loads(capsys.readouterr().out)
     assert status == 0 and result["common"] == 928
     assert {m["name"]: m["dropped"] for m in result["models"]} == {"resist": 10, "comply": 0}
+    data["conversations"] = []  # a report of another selection altogether
+    fewer.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert main(["compare", f"resist={reports['resist']}", f"comply={fewer}"]) == 2
+    assert "no conversation is in every report (resist 938, comply 0 conversations)" in (
+        capsys.readouterr().err
+    )
 
 
 def test_the_comparison_page_in_chromium(reports, tmp_path, capsys, chromium) -> None:

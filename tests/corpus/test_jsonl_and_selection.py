@@ -91,6 +91,13 @@ def test_every_bad_line_is_listed_in_one_error(tmp_path):
     assert lines[-1] == "  ... and 30 more"
 
 
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    rows = synthetic_conversations(2, languages=("en",))
+    path = write_jsonl(tmp_path / "c.jsonl", rows)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as some Windows editors save
+    assert [c.id for c in load(path)] == [r["id"] for r in rows]
+
+
 def test_missing_path_and_directory_expansion(tmp_path):
     with pytest.raises(CorpusError, match="no such file or directory"):
         load(tmp_path / "absent.jsonl")

@@ -195,6 +195,24 @@ def test_outputs_on_one_file_or_on_an_input_are_refused_before_any_call(
     assert corpus.read_text("utf-8") == kept  # the conversations are not overwritten
 
 
+def test_an_unusable_snapshot_folder_stops_the_run_before_any_call(pytester, tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", synthetic_conversations(4))
+    (pytester.path / "afile").write_text("", "utf-8")
+    with SimServer(SimConfig()) as sim:
+        result = pytester.runpytest_subprocess(
+            *endpoint_args(sim.url),
+            f"--jmed-conversations={corpus}",
+            "--jmed-snapshot",
+            "--jmed-snapshot-dir=afile/snap",
+            "-p",
+            "no:cacheprovider",
+        )
+        sent = sim.stats()["requests_total"]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and sent == 0
+    assert "--jmed-snapshot-dir: cannot write" in result.stderr.str()
+    assert "is a file, not a folder" in result.stderr.str()
+
+
 LOSE_THE_FOLDER = """
 import os
 import shutil

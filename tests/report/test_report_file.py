@@ -148,6 +148,14 @@ def test_results_never_hold_a_nan_score() -> None:
             "conversations.1.turns.0.score",
         ),
         (lambda d: d["summary"].pop("per_turn"), "summary.per_turn: Field required"),
+        (
+            lambda d: d["conversations"][1]["turns"][0].update(score=11),
+            r"conversations.1.turns.0.score: Input should be less than or equal to 10",
+        ),
+        (
+            lambda d: d["conversations"].append(d["conversations"][0]),
+            r"conversations: .* is there twice \(conversations.0 and conversations.\d+\)",
+        ),
     ],
 )
 def test_a_bad_report_names_the_file_and_the_field(tmp_path: Path, change, message) -> None:
