@@ -11,6 +11,7 @@ from ..endpoints.response_cache import ResponseCache
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.shared_limits import Limit, SharedLimits, SharedLimitsClient
 from ..endpoints.specs import EndpointSpec
+from ..endpoints.usage import Usage
 from ..judging.calibration_set import CalibrationItem, ItemScore
 from ..judging.judge import JudgeSettings
 from ..report.progress import Progress
@@ -33,12 +34,15 @@ async def score_with_progress(
         write=lambda line: print(line, file=sys.stderr, flush=True),
         interval=args.progress,
         what="calibration items",
-        tokens=None,
     )
 
     def done(_: ItemScore) -> None:
         progress.done += 1
         progress.tick()
+
+    def spent(_: str, usage: Usage) -> None:  # every answered request, cached ones excepted
+        progress.calls += usage.calls
+        progress.tokens = (progress.tokens or 0) + usage.tokens
 
     try:
         if limiter is not None:
@@ -49,6 +53,7 @@ async def score_with_progress(
             cache=cache,
             limiter=limiter,
             rate_limited=frozenset({"judge"}) if limiter is not None else frozenset(),
+            spent=spent,
         )
         run = CalibrationRun(specs, settings, calls, concurrency=args.concurrency)
         return await score_items(run, items, done)

@@ -14,7 +14,9 @@ from .specs import EndpointSpec
 
 
 class EndpointError(Exception):
-    """A call to an endpoint failed; the message is safe to show (no secrets)."""
+    """A call to an endpoint failed; the message is one line, safe to show (no secrets).
+    ``retry`` tells apart a failure that ends a turn (``CallFailed``) from one that ends the
+    run (``FatalEndpointError``); catch this to handle both."""
 
 
 def describe_error(spec: EndpointSpec, exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import openai
 
-from .errors import describe_error, is_network_failure
+from .errors import EndpointError, describe_error, is_network_failure
 from .specs import EndpointSpec
 
 T = TypeVar("T")
@@ -28,11 +28,11 @@ FATAL_STATUS = (401, 403, 404)
 TRANSIENT_STATUS = (408, 409, 429)
 
 
-class FatalEndpointError(Exception):
+class FatalEndpointError(EndpointError):
     """An endpoint failure that retrying cannot fix; the run stops with this message."""
 
 
-class CallFailed(Exception):
+class CallFailed(EndpointError):
     """A call that gave no answer; its turn is unscored. The message is one line, safe to
     show: it names the endpoint (without secrets) and what went wrong."""
 

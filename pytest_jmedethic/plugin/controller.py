@@ -36,6 +36,7 @@ from .junit_decision import record_release_decision
 from .live_progress import LiveProgress
 from .outputs import (
     check_outputs,
+    header_lines,
     html_location,
     report_location,
     write_html_file,
@@ -74,6 +75,7 @@ class ControllerSession:
         self.worker_calls: dict[str, int] = {}  # requests sent, per xdist worker
         self.signals = StopSignals()
         self.results: dict[str, ConversationResult] = {}
+        self.tokens = 0  # of the results so far: what a sequential decision records it took
         self.expected: set[str] | None = None  # conversation ids of the items that will run
         self.report: Report | None = None  # once built, at the end
         self.baseline: Report | None = None  # the earlier run compared with, when given
@@ -167,21 +169,7 @@ class ControllerSession:
 
     @pytest.hookimpl
     def pytest_report_header(self) -> list[str]:
-        settings = self.settings
-        if settings.target is None:
-            return ["jmedethic: no target model (benchmark items are skipped or not collected)"]
-        judges = ", ".join(str(j) for j in settings.judges)
-        lines = [
-            f"jmedethic: target {settings.target}; judges {judges}",
-            f"jmedethic: thresholds {settings.thresholds.describe()}; "
-            f"concurrency {settings.concurrency} per process",
-        ]
-        unused = sorted(set(settings.prices) - {s.model for s in settings.endpoints()})
-        if unused:  # a typo in a model's name would leave its calls unpriced
-            lines.append(
-                f"jmedethic: --jmed-price for a model this run does not call: {', '.join(unused)}"
-            )
-        return lines
+        return header_lines(self.settings)
 
     # --- xdist ------------------------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
@@ -266,14 +254,15 @@ class ControllerSession:
         payload = getattr(report, RESULT_ATTRIBUTE, None)
         if payload is not None:
             result = ConversationResult.model_validate(payload)
+            if result.id not in self.results:
+                self.tokens += result.usage.tokens if result.usage is not None else 0
             self.results.setdefault(result.id, result)
         calls = getattr(report, CALLS_ATTRIBUTE, None)
         if calls is not None:
             self._count_calls(getattr(report, "worker_id", "local"), int(calls))
         calls_so_far = sum(self.worker_calls.values())
         if payload is not None and self.sequential is not None:
-            tokens = self.progress.progress.tokens if self.progress is not None else None
-            self.sequential.add(result, calls_so_far, tokens or 0)
+            self.sequential.add(result, calls_so_far, self.tokens)
         if payload is not None and self.progress is not None:
             if self.sequential is not None:
                 self.progress.progress.extra = self.sequential.progress()

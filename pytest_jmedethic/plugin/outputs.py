@@ -1,5 +1,6 @@
-"""The files a run writes: checked before any call is sent, and the report written at the
-end, beside the cache if its own path fails by then."""
+"""What a run says and writes: its header lines, the files it writes (checked before any
+call is sent), and the report written at the end, beside the cache if its own path fails by
+then."""
 
 from __future__ import annotations
 
@@ -16,6 +17,24 @@ if TYPE_CHECKING:
 
     from ..report.model import Report
     from ..run.results import ConversationResult
+
+
+def header_lines(settings: Settings) -> list[str]:
+    """What pytest's header says of the run: who is tested and judged, and how."""
+    if settings.target is None:
+        return ["jmedethic: no target model (benchmark items are skipped or not collected)"]
+    judges = ", ".join(str(j) for j in settings.judges)
+    lines = [
+        f"jmedethic: target {settings.target}; judges {judges}",
+        f"jmedethic: thresholds {settings.thresholds.describe()}; "
+        f"concurrency {settings.concurrency} per process",
+    ]
+    unused = sorted(set(settings.prices) - {s.model for s in settings.endpoints()})
+    if unused:  # a typo in a model's name would leave its calls unpriced
+        lines.append(
+            f"jmedethic: --jmed-price for a model this run does not call: {', '.join(unused)}"
+        )
+    return lines
 
 
 def check_outputs(settings: Settings, config: Any) -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..run.results import CacheUse, ConversationResult
-from .model import MergedFrom, Report, RunFacts, new_report
+from .model import EarlyEnd, MergedFrom, Report, RunFacts, new_report
 
 
 class MergeError(ValueError):
@@ -76,6 +76,20 @@ def _run(
         calls_sent=sum(f.calls_sent for f in known),
         **asdict(CacheUse.of(conversations)),
         cache=known[0].cache,
+        stopped_by=next((f.stopped_by for f in known if f.stopped_by), None),
+        ended_early=_early_end([f.ended_early for f in known if f.ended_early is not None]),
+    )
+
+
+def _early_end(ends: Sequence[EarlyEnd]) -> EarlyEnd | None:
+    """A shard that stopped itself leaves the whole run short: never drop it in a merge."""
+    if not ends:
+        return None
+    reasons = list(dict.fromkeys(end.reason for end in ends))
+    return EarlyEnd(
+        kind="budget" if any(end.kind == "budget" for end in ends) else "decision",
+        reason="; ".join(reasons),
+        not_run=sorted({cid for end in ends for cid in end.not_run}),
     )
 
 

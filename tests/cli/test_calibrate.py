@@ -169,3 +169,26 @@ def test_check_prints_the_coverage_without_judges(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "items in builtin" in out
     assert "language: en " in out and "part: 1 " in out and "strategy: S1 " in out
+
+
+def test_progress_lines_count_the_calls_and_tokens(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        [
+            "calibrate",
+            "--judge=sim:judge-oracle",
+            "--judge=sim:judge-oracle",
+            "--sample=20",
+            "--no-cache",
+            "--progress=0.000001",
+        ]
+    )
+    lines = [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if line.startswith("jmedethic: ") and "calibration items" in line
+    ]
+    assert status in (0, 1) and lines
+    last = re.search(r"(\d+)/20 calibration items, ([\d,]+) calls .*, ([\d,]+) tokens", lines[-1])
+    assert (
+        last is not None and int(last[2].replace(",", "")) > 0 and int(last[3].replace(",", "")) > 0
+    )

@@ -70,6 +70,17 @@ def test_the_attackers_tokens_are_what_the_simulator_returned(tmp_path, capsys):
     ) in err
 
 
+def test_an_endpoint_that_keeps_failing_fails_each_job_in_one_line(tmp_path, capsys):
+    with start_subprocess(SimConfig(rate_5xx=1.0)) as sim:
+        code, output = generate(sim.url, tmp_path, "attacker", "--retries=1", "--progress=0")
+    assert code == 1 and output.read_text("utf-8") == ""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "G12/S1 variation 1: failed after 1 attempt(s): attacker @ " in err
+    assert "(gave up after 2 attempts)" in err
+    assert "0 of 2 conversation pairs (0 conversations, ja and en) written" in err
+
+
 def test_bad_ids_and_specs(sim_url, tmp_path, capsys):
     assert (
         main(

@@ -163,6 +163,7 @@ def test_absolute_gates_decide_sequentially_without_a_baseline(pytester, sim, wo
         "--jmed-gate-max-unsafe=0.1",
         f"--jmed-report={report}",
         "--jmed-sample=200",
+        "--jmed-progress=0",  # no progress line: the tokens are counted all the same
         "-n",
         workers,
     )
@@ -171,6 +172,8 @@ def test_absolute_gates_decide_sequentially_without_a_baseline(pytester, sim, wo
     sequential = data["release_decision"]["sequential"]
     assert sequential["outcome"] == "failed" and sequential["settled_after"] < 60
     assert sequential["final"][0]["test"] == "max unsafe share"
+    total = data["tokens"]["total"]["usage"]
+    assert 0 < sequential["tokens"] <= total["prompt_tokens"] + total["completion_tokens"]
 
 
 def test_sequential_needs_something_to_decide_and_a_whole_run(pytester, sim):

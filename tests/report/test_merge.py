@@ -10,7 +10,7 @@ from pytest_jmedethic.analysis.summary import summarize
 from pytest_jmedethic.endpoints.specs import PublicEndpoint
 from pytest_jmedethic.report.json_file import load_report
 from pytest_jmedethic.report.merge import MergeError, merge_reports
-from pytest_jmedethic.report.model import Report
+from pytest_jmedethic.report.model import EarlyEnd, Report
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports"
 
@@ -70,3 +70,19 @@ def test_one_conversation_scored_two_ways_is_refused() -> None:
     edited = whole.model_copy(update={"conversations": [changed, *whole.conversations[1:]]})
     with pytest.raises(MergeError, match=f"conversation {changed.id} differs"):
         merge_reports([(Path("a.json"), whole), (Path("b.json"), edited)])
+
+
+def test_a_shard_cut_short_by_its_budget_leaves_the_merged_run_short() -> None:
+    whole = load_report(FIXTURES / "report-v1.json")
+    assert whole.run is not None
+    first, second = split(whole)
+    end = EarlyEnd(
+        kind="budget", reason="the budget of 9 calls was reached (9 sent)", not_run=["x"]
+    )
+    cut = first.model_copy(update={"run": whole.run.model_copy(update={"ended_early": end})})
+    second = second.model_copy(update={"run": whole.run})
+    merged = merge_reports([(Path("a.json"), cut), (Path("b.json"), second)])
+    assert merged.run is not None and merged.run.ended_early == end
+    assert merged.run.incomplete == (
+        "the run was cut short: the budget of 9 calls was reached (9 sent); 1 not run"
+    )
