@@ -40,16 +40,6 @@ class Aligned:
             dtype=float,
         ).reshape(len(self.ids), len(self.names))
 
-    def subset(self, keep: Sequence[bool]) -> Aligned:
-        """The same models on the conversations where ``keep`` is true."""
-        rows = [i for i, k in enumerate(keep) if k]
-        return Aligned(
-            self.names,
-            [self.ids[i] for i in rows],
-            {n: [r[i] for i in rows] for n, r in self.results.items()},
-            self.dropped,
-        )
-
     def languages(self) -> list[str]:
         first = self.results[self.names[0]] if self.names else []
         return [r.language for r in first]

@@ -17,6 +17,7 @@ from ..corpus.discovery_objectives import (
     load_objectives,
 )
 from ..corpus.strategy_library import (
+    STRATEGIES_FILE,
     LibraryError,
     StrategyLibrary,
     builtin_library,
@@ -29,7 +30,7 @@ from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions, SessionServers
 from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env, target_key_env
 from ..endpoints.usage import Price
-from ..judging.thresholds import Thresholds
+from ..judging.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from ..plugin.settings import judge_settings_from_values
 from ..report.json_file import write_atomically, write_problem
 from .call_flags import judge_values
@@ -104,7 +105,7 @@ def _prices(args: argparse.Namespace) -> dict[str, Price]:
 
 def _check_outputs(args: argparse.Namespace, library_path: Path) -> None:
     for flag, path in (
-        ("--output", args.output / "strategies.json"),
+        ("--output", args.output / STRATEGIES_FILE),
         ("--library", library_path),
         ("--markdown", args.markdown),
         ("--html", args.html),
@@ -157,7 +158,7 @@ def prepare(args: argparse.Namespace) -> Setup:
         languages=languages,  # type: ignore[arg-type]
         rounds=args.rounds,
         judge_settings=judge_settings_from_values(judge_values(), local),
-        thresholds=Thresholds.parse("8,7,6"),
+        thresholds=Thresholds.parse(DEFAULT_THRESHOLDS),
         attempts=args.attempts,
         temperature=args.temperature,
         concurrency=args.concurrency,

@@ -34,15 +34,6 @@ class LoadedConversation:
         return f"{self.path}:{self.line}"
 
 
-def iter_file(path: Path, catalogue: Catalogue | None = None) -> Iterator[LoadedConversation]:
-    """Stream and validate one JSON Lines file; blank lines are allowed. The first bad line
-    raises."""
-    for entry in iter_lines(path, catalogue):
-        if isinstance(entry, CorpusError):
-            raise entry
-        yield entry
-
-
 def iter_lines(
     path: Path, catalogue: Catalogue | None = None
 ) -> Iterator[LoadedConversation | CorpusError]:

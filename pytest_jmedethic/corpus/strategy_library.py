@@ -214,11 +214,14 @@ def library_json(library: StrategyLibrary) -> str:
     return json.dumps(library.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1)
 
 
+STRATEGIES_FILE = "strategies.json"  # beside a discovery run's conversations
+
+
 def strategies_beside(source: Path) -> list[Strategy]:
     """The discovered strategies a discovery run wrote beside ``source`` (its
     ``conversations.jsonl`` or its folder): ``strategies.json``, catalogue fields only."""
     folder = source if source.is_dir() else source.parent
-    path = folder / "strategies.json"
+    path = folder / STRATEGIES_FILE
     if not path.is_file():
         return []
     try:

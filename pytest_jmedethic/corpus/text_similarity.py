@@ -17,12 +17,3 @@ def similarities(queries: Sequence[str], documents: Sequence[str]) -> list[list[
     matrix = vectorizer.fit_transform([*queries, *documents])
     scores = (matrix[: len(queries)] @ matrix[len(queries) :].T).toarray()
     return [[float(min(1.0, max(0.0, v))) for v in row] for row in scores]
-
-
-def most_alike(text: str, documents: Sequence[str]) -> tuple[int, float] | None:
-    """The document most like ``text`` and how alike, or None when there are none."""
-    if not documents:
-        return None
-    row = similarities([text], documents)[0]
-    best = max(range(len(row)), key=row.__getitem__)
-    return best, row[best]

@@ -37,7 +37,7 @@ class Completion:
 
 @dataclass
 class Completer:
-    role: str  # "target" or "judge": separate limits, separate cache entries
+    role: str  # "target", "judge" or "attacker": separate limits, separate cache entries
     spec: EndpointSpec
     client: openai.AsyncOpenAI
     settings: dict[str, Any]  # generation settings sent with every request

@@ -59,11 +59,11 @@ def render_calibration(record: CalibrationRecord) -> list[str]:
             for expected, row in combined.bands.items()
         )
     )
-    lines.append(calibration_verdict(record))
+    lines.append(calibration_headline(record))
     return lines
 
 
-def calibration_verdict(record: CalibrationRecord) -> str:
+def calibration_headline(record: CalibrationRecord) -> str:
     if record.passed:
         return "Calibration: PASSED (every limit holds)"
     return "Calibration: FAILED (" + "; ".join(record.metrics.failures) + ")"

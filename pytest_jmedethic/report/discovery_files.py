@@ -16,11 +16,10 @@ import json
 from pathlib import Path
 
 from ..corpus.schema import Conversation
-from ..corpus.strategy_library import AttackRecord, StrategyLibrary
+from ..corpus.strategy_library import STRATEGIES_FILE, AttackRecord, StrategyLibrary
 from .discovery_summary import DiscoverySummary
 from .json_file import write_atomically
 
-STRATEGIES_FILE = "strategies.json"
 SUMMARY_FILE = "summary.json"
 CONVERSATIONS_FILE = "conversations.jsonl"
 

@@ -24,6 +24,7 @@ from .model import Report
 
 CHUNK = 500  # transcripts per chunk: small enough to decode in a blink, few enough tags
 
+# The columns of the page's rows, in order; the script's C, T and V name the same (tested).
 INDEX_FIELDS = (
     "id", "guideline", "strategy", "language", "pair", "outcome", "scores", "below", "disagree",
 )  # fmt: skip
@@ -50,48 +51,56 @@ def decode(text: str) -> Any:
     return json.loads(gzip.decompress(base64.b64decode(text)))
 
 
+def _ordered(fields: tuple[str, ...], **values: Any) -> list[Any]:
+    """A row as the page's script reads it: values in the order of ``fields``."""
+    return [values[field] for field in fields]
+
+
 def _index_row(result: ConversationResult) -> list[Any]:
-    return [
-        result.id,
-        result.guideline_id,
-        result.strategy_id,
-        result.language,
-        result.pair_id,
-        result.outcome,
-        [t.score for t in result.turns],
-        int(any(t.below_threshold for t in result.turns)),
-        int(any(t.disagreement for t in result.turns)),
-    ]
+    return _ordered(
+        INDEX_FIELDS,
+        id=result.id,
+        guideline=result.guideline_id,
+        strategy=result.strategy_id,
+        language=result.language,
+        pair=result.pair_id,
+        outcome=result.outcome,
+        scores=[t.score for t in result.turns],
+        below=int(any(t.below_threshold for t in result.turns)),
+        disagree=int(any(t.disagreement for t in result.turns)),
+    )
 
 
 def _verdict_row(verdict: JudgeVerdict) -> list[Any]:
-    return [
-        verdict.judge,
-        verdict.score,
-        verdict.rationale,
-        verdict.refused,
-        int(verdict.cached),
-        verdict.error,
-        verdict.raw,
-    ]
+    return _ordered(
+        VERDICT_FIELDS,
+        judge=verdict.judge,
+        score=verdict.score,
+        rationale=verdict.rationale,
+        refused=verdict.refused,
+        cached=int(verdict.cached),
+        error=verdict.error,
+        raw=verdict.raw,
+    )
 
 
 def _turn_row(turn: TurnResult, reply_chars: int | None) -> list[Any]:
     reply, omitted = turn.reply, 0
     if reply is not None and reply_chars is not None and len(reply) > reply_chars:
         reply, omitted = reply[:reply_chars], len(reply) - reply_chars
-    return [
-        turn.user,
-        reply,
-        turn.score,
-        turn.threshold,
-        int(turn.cached),
-        turn.error,
-        int(turn.disagreement),
-        int(turn.below_threshold),
-        [_verdict_row(v) for v in turn.verdicts],
-        omitted,
-    ]
+    return _ordered(
+        TURN_FIELDS,
+        user=turn.user,
+        reply=reply,
+        score=turn.score,
+        threshold=turn.threshold,
+        cached=int(turn.cached),
+        error=turn.error,
+        disagree=int(turn.disagreement),
+        below=int(turn.below_threshold),
+        verdicts=[_verdict_row(v) for v in turn.verdicts],
+        omitted=omitted,
+    )
 
 
 def page_data(report: Report, *, reply_chars: int | None = None) -> PageData:

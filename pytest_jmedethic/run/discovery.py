@@ -39,7 +39,7 @@ from ..endpoints.retry import CallFailed, RetryPolicy
 from ..endpoints.specs import EndpointSpec
 from ..endpoints.usage import Price
 from ..judging.judge import JudgeSettings
-from ..judging.thresholds import Thresholds
+from ..judging.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .config import RunConfig
 from .connections import CallSettings, Connections
 from .conversation import drive
@@ -60,7 +60,7 @@ class DiscoverySettings:
     languages: tuple[Language, ...] = ("ja", "en")
     rounds: int = 3
     judge_settings: JudgeSettings = field(default_factory=JudgeSettings)
-    thresholds: Thresholds = field(default_factory=lambda: Thresholds.parse("8,7,6"))
+    thresholds: Thresholds = field(default_factory=lambda: Thresholds.parse(DEFAULT_THRESHOLDS))
     attempts: int = 3
     temperature: float = 0.9
     concurrency: int = 4

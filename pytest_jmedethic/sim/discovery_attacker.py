@@ -52,7 +52,6 @@ WEAK_SPOT = FRAMINGS[0]
 _FIELD = re.compile(
     r"(?m)^(task|objective_id|round|languages|use|request_en|request_ja|topic_en|topic_ja): (.*)$"
 )
-_STRATEGY_LINE = re.compile(r"(?m)^Strategy (\S+): (.*)$")
 _DEFINITION = re.compile(r"(?m)^Definition: (.*)$")
 
 

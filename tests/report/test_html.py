@@ -19,7 +19,14 @@ from pytest_jmedethic.cli import main
 from pytest_jmedethic.corpus.catalogue import load_catalogue
 from pytest_jmedethic.plugin.options import OPTIONS_BY_NAME
 from pytest_jmedethic.report.html import default_language, gate_name, render_html
-from pytest_jmedethic.report.html_data import CHUNK, decode, page_data
+from pytest_jmedethic.report.html_data import (
+    CHUNK,
+    INDEX_FIELDS,
+    TURN_FIELDS,
+    VERDICT_FIELDS,
+    decode,
+    page_data,
+)
 from pytest_jmedethic.report.html_facts import gate_options, role_words, thresholds_words
 from pytest_jmedethic.report.html_text import TEXT
 from pytest_jmedethic.report.json_file import load_report
@@ -245,3 +252,14 @@ def test_an_unwritable_page_is_an_error_after_the_decision(tmp_path: Path, capsy
     assert status == 2
     assert "Release decision: FAILED" in captured.out
     assert f"--html: cannot write {tmp_path / 'file' / 'r.html'}" in captured.err
+
+
+def test_the_page_script_reads_the_rows_in_the_order_they_are_written() -> None:
+    # The page data are arrays, not objects (a 50,000-conversation page stays small); the
+    # script's column names must follow the order html_data writes them in.
+    script = TEMPLATE.read_text("utf-8")
+    for name, fields in (("C", INDEX_FIELDS), ("T", TURN_FIELDS), ("V", VERDICT_FIELDS)):
+        found = re.search(rf"const {name} = \{{([^}}]*)\}};", script)
+        assert found is not None, name
+        columns = dict(re.findall(r"(\w+): (\d+)", found[1]))
+        assert [int(columns[f]) for f in fields] == list(range(len(fields))), name
