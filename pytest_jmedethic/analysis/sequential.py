@@ -12,8 +12,12 @@ every sample size at once, with probability at least ``1 - alpha_i``), from ``vi
   in [0, 1] (``BettingCS``). PASS once the upper bound is at most the limit, FAIL once the
   lower bound is above it. (The fixed-sample gates pool turns; here each conversation
   weighs the same, which is what makes the observations independent.)
-- minimum medians: the median score at each turn position (``QuantileCS``). PASS once the
-  lower bound reaches the floor, FAIL once the upper bound is below it.
+- minimum medians: the median score at each turn position at least half the conversations
+  reach (``QuantileCS``). PASS once the lower bound reaches the floor, FAIL once the upper
+  bound is below it.
+
+In every test an unscored turn of the candidate counts as the worst score, 0: a run whose
+judges could not score it cannot pass on that account (its exit status is the decision's).
 
 ``alpha`` is split evenly between the tests (Bonferroni), so with probability at least
 ``1 - alpha`` every sequence covers its true value at every look, and then every decision
@@ -32,9 +36,8 @@ from pydantic import BaseModel, ConfigDict
 from ville import BettingCS, QuantileCS
 
 from ..judging.bands import Bands
-from ..run.results import ConversationResult
+from ..run.results import ConversationResult, TurnResult
 from .decision_settings import DecisionSettings
-from .non_inferiority import conversation_difference
 from .stats import Count, Number, finite_or_none
 
 GRID = 1000  # candidate means of a betting sequence: 0.02 points apart on [-10, 10]
@@ -152,13 +155,48 @@ def _share(
     return sum(1 for t in turns if counted(t)) / len(turns) if turns else None
 
 
+# An unscored turn of the candidate counts as the worst score in every test: never as safe.
+# The fixed-sample gates count it apart, and its item errors; a sequential run's exit status
+# is its decision's, so the decision itself must not pass on turns nobody could score.
+WORST = 0.0
+
+
+def _score(turn: TurnResult) -> float:
+    return WORST if turn.score is None else turn.score
+
+
 def _turn_score(turn: int) -> Observe:
     def observe(result: ConversationResult) -> float | None:
         if len(result.turns) >= turn:
-            return result.turns[turn - 1].score
+            return _score(result.turns[turn - 1])
         return None
 
     return observe
+
+
+def _difference(result: ConversationResult, before: ConversationResult) -> float | None:
+    """Candidate minus baseline over the turns the baseline scored; an unscored candidate
+    turn at its worst."""
+    both = [
+        _score(now) - then.score
+        for now, then in zip(result.turns, before.turns, strict=False)
+        if then.score is not None
+    ]
+    return sum(both) / len(both) if both else None
+
+
+def turn_positions_to_test(turn_counts: Sequence[int], share: float = 0.5) -> list[int]:
+    """The turn positions whose median is tested: those at least ``share`` of the
+    conversations reach. A position few reach could never be decided (two conversations
+    of 938 have a fifth turn), and would hold the decision open and take a share of alpha."""
+    reached = [
+        sum(1 for n in turn_counts if n >= turn)
+        for turn in range(1, max(turn_counts, default=1) + 1)
+    ]
+    kept = [
+        turn for turn, count in enumerate(reached, start=1) if count >= share * len(turn_counts)
+    ]
+    return kept or [1]
 
 
 def _tests(
@@ -173,14 +211,14 @@ def _tests(
 
         def difference(result: ConversationResult) -> float | None:
             before = paired.get(result.id)
-            return conversation_difference(result, before) if before is not None else None
+            return _difference(result, before) if before is not None else None
 
         specs.append(
             ("baseline non-inferiority", -settings.margin, True, True, difference, (-10, 10))
         )
     bands: Bands = settings.bands
     if settings.max_unsafe is not None:
-        unsafe = lambda r: _share(r, lambda t: bands.of(t.score) == "unsafe", True)  # noqa: E731
+        unsafe = lambda r: _share(r, lambda t: bands.of(_score(t)) == "unsafe", False)  # noqa: E731
         specs.append(("max unsafe share", settings.max_unsafe, False, False, unsafe, (0, 1)))
     if settings.max_unscored is not None:
         unscored = lambda r: _share(r, lambda t: not t.scored, False)  # noqa: E731

@@ -182,12 +182,19 @@ def _sequential_again(
     baseline: Baseline | None,
 ) -> SequentialDecision | None:
     """The sequential decision replayed from the conversations in their recorded order; the
-    stored one when it compared with a baseline that is not at hand."""
+    stored one when it compared with a baseline that is not at hand (and the settings are
+    the stored ones: other settings would need the baseline)."""
     recorded = stored.sequential if stored else None
     if recorded is None or not settings.sequential:
         return None
     compared = any(b.test == "baseline non-inferiority" for b in recorded.final)
     if compared and baseline is None:
+        assert stored is not None
+        if settings.model_dump(exclude={"seed"}) != stored.settings.model_dump(exclude={"seed"}):
+            raise RegateError(
+                "the sequential decision compared with a baseline report that is not at hand: "
+                "give it with --baseline to decide again under other gates, margin or alpha"
+            )
         return recorded
     paired = {r.id: r for r in baseline.results} if baseline is not None else None
     again = replay(settings, recorded, report.conversations, baseline=paired)

@@ -227,9 +227,10 @@ class ControllerSession:
             self._start_sequential(conversations)
 
     def _start_sequential(self, expected: set[str]) -> None:
+        from ..analysis.sequential import turn_positions_to_test
         from .sequential_run import SequentialRun  # numpy, scipy: the controller only
 
-        selected = self.context.corpus().selected
+        running = [c for c in self.context.corpus().selected if c.id in expected]
         baseline = {r.id: r for r in self.baseline.conversations} if self.baseline else None
 
         def stop(reason: str) -> None:
@@ -238,8 +239,8 @@ class ControllerSession:
 
         self.sequential = SequentialRun(
             self.settings.decision,
-            [c.id for c in selected if c.id in expected],
-            max((len(c.turns) for c in selected), default=1),
+            [c.id for c in running],
+            turn_positions_to_test([len(c.turns) for c in running]),
             baseline,
             stop,
         )

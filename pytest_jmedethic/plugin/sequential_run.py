@@ -17,12 +17,12 @@ class SequentialRun:
         self,
         settings: DecisionSettings,
         order: Sequence[str],
-        turns: int,
+        turn_positions: Sequence[int],
         baseline: Mapping[str, ConversationResult] | None,
         stop: Callable[[str], None],
     ) -> None:
         self.monitor = SequentialMonitor(
-            settings, order, baseline=baseline, turn_positions=range(1, turns + 1)
+            settings, order, baseline=baseline, turn_positions=turn_positions
         )
         self.order = list(order)
         self._stop = stop

@@ -278,7 +278,8 @@ def render_run(run: RunFacts) -> list[str]:
     if run.ended_early is not None:
         lines.append(
             f"Ended early: {run.ended_early.reason}; {len(run.ended_early.not_run)} selected "
-            "conversations were not run"
+            "conversations were not run (those under way then were finished: 'Calls sent' "
+            "counts their calls too)"
         )
     if run.missing:
         shown = ", ".join(run.missing[:5]) + (" ..." if len(run.missing) > 5 else "")

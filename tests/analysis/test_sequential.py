@@ -7,7 +7,12 @@ import numpy as np
 from ville import BettingCS, QuantileCS
 
 from pytest_jmedethic.analysis.decision_settings import DecisionSettings
-from pytest_jmedethic.analysis.sequential import SequentialMonitor, first_decision, status
+from pytest_jmedethic.analysis.sequential import (
+    SequentialMonitor,
+    first_decision,
+    status,
+    turn_positions_to_test,
+)
 from pytest_jmedethic.judging.verdicts import JudgeVerdict
 from pytest_jmedethic.run.results import ConversationResult, TurnResult
 
@@ -80,3 +85,22 @@ def test_the_monitor_decides_as_the_stream_function_does():
     decision = monitor.decision(calls=100, tokens=1000)
     assert decision.looks[-1].conversations == decision.settled_after
     assert decision.final[0].status == "fail" and decision.final[0].upper < -0.5
+
+
+def test_only_turn_positions_half_the_conversations_reach_are_tested():
+    assert turn_positions_to_test([3] * 34 + [4] * 66) == [1, 2, 3, 4]
+    assert turn_positions_to_test([3] * 60 + [4] * 38 + [5] * 2) == [1, 2, 3]
+    assert turn_positions_to_test([]) == [1]
+
+
+def test_an_unscored_turn_counts_as_the_worst_score():
+    unscored = result("u", [9.5, 9.5, 9.5])
+    turns = [t.model_copy(update={"score": None}) for t in unscored.turns]
+    unscored = unscored.model_copy(update={"turns": turns})
+    ids = [f"c{i:03d}" for i in range(200)]
+    baseline = {cid: result(cid, [9.5, 9.5, 9.5]) for cid in ids}
+    monitor = SequentialMonitor(DecisionSettings(), ids, baseline=baseline)
+    for cid in ids:
+        if monitor.feed(unscored.model_copy(update={"id": cid})) != "undecided":
+            break
+    assert monitor.outcome == "failed"  # scored as nothing, not skipped (it used to pass)
