@@ -28,7 +28,7 @@ from ..report.html import write_html
 from ..report.json_file import ReportError, load_report, write_atomically
 from ..report.markdown import render_markdown
 from ..report.model import Report
-from ..report.terminal import render_decision, render_summary
+from ..report.terminal import render_decision, render_run, render_summary, render_tokens
 
 GATE_FLAGS = (
     "gate-min-median",
@@ -210,11 +210,14 @@ def show(args: argparse.Namespace, regated: Regated) -> int:
     decision = report.release_decision
     assert decision is not None
     if args.json:
-        payload = report.model_dump(mode="json", include={"summary", "release_decision"})
+        shown = {"summary", "tokens", "run", "release_decision"}
+        payload = report.model_dump(mode="json", include=shown)
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
         for line in [
             *render_summary(report.summary, report.metadata, report.cross_lingual),
+            *(render_run(report.run) if report.run is not None else []),
+            *(render_tokens(report.tokens) if report.tokens is not None else []),
             *render_calibration_line(report.calibration),
             *render_decision(decision),
         ]:

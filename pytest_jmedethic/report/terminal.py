@@ -252,7 +252,7 @@ def render_tokens(tokens: TokenUse) -> list[str]:
     """Tokens and cost by role; answers from the response cache used none."""
     lines = [
         "Tokens (live calls; answers from the response cache used none):",
-        f"  {'role':<8} {'model':<20} {'calls':>7} {'prompt':>12} {'cached':>6} "
+        f"  {'role':<8} {'model':<20} {'answers':>7} {'prompt':>12} {'cached':>6} "
         f"{'completion':>11} {'cost':>10}",
     ]
     for row in [*tokens.rows, tokens.total]:
