@@ -18,9 +18,9 @@ from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions, SessionServers
 from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env
 from ..judging.calibration_set import (
-    CalibrationError,
     CalibrationItem,
     CalibrationSet,
+    CalibrationSetError,
     load_calibration_set,
 )
 from ..plugin.options import JUDGE_FORMATS
@@ -126,7 +126,7 @@ def _fail(problem: str) -> int:
 def run(args: argparse.Namespace) -> int:
     try:
         chosen = load_calibration_set(args.set).sample(args.sample)
-    except CalibrationError as exc:
+    except CalibrationSetError as exc:
         return _fail(str(exc))
     if args.check:
         return _check(chosen)

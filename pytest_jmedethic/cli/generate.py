@@ -18,7 +18,7 @@ from ..plugin.options import defaults
 from ..report.json_file import write_atomically, write_problem
 
 if TYPE_CHECKING:
-    from ..corpus.generation import Outcome
+    from ..corpus.generation import JobResult
 
 ATTACKER_KEY_ENV = ("JMED_ATTACKER_API_KEY", "OPENAI_API_KEY")
 
@@ -83,7 +83,7 @@ def usage_line(usage: Usage, price: Price | None) -> str:
 
 def progress_on_stderr(
     total: int, interval: float, price: Price | None
-) -> Callable[[Outcome], None]:
+) -> Callable[[JobResult], None]:
     """What ``generate`` calls as each job ends: counts it, and now and then writes the
     progress line on stderr."""
     from ..report.progress import Progress
@@ -96,12 +96,12 @@ def progress_on_stderr(
         cost=0.0 if price else None,
     )
 
-    def done(outcome: Outcome) -> None:
+    def done(result: JobResult) -> None:
         progress.done += 1
-        progress.calls += outcome.usage.calls
-        progress.tokens = (progress.tokens or 0) + outcome.usage.tokens
+        progress.calls += result.usage.calls
+        progress.tokens = (progress.tokens or 0) + result.usage.tokens
         if price is not None:
-            progress.cost = (progress.cost or 0.0) + price.cost(outcome.usage)
+            progress.cost = (progress.cost or 0.0) + price.cost(result.usage)
         progress.tick()
 
     return done
@@ -134,7 +134,7 @@ def _checked(args: argparse.Namespace, catalogue: Catalogue) -> tuple[EndpointSp
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the openai client is not needed by the other subcommands.
-    from ..corpus.generation import GenerationCounts, generate, outcome_lines, plan
+    from ..corpus.generation import GenerationCounts, failure_lines, generate, plan
 
     catalogue = load_catalogue()
     try:
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"jmedethic generate: {exc}", file=sys.stderr)
         return 2
     jobs = plan(_ids(args.guideline), _ids(args.strategy), args.count, args.turns, args.start)
-    outcomes = asyncio.run(
+    results = asyncio.run(
         generate(
             spec,
             catalogue,
@@ -158,11 +158,11 @@ def run(args: argparse.Namespace) -> int:
     )
     write_atomically(
         args.output,
-        (c.model_dump_json() + "\n" for outcome in outcomes for c in outcome.conversations),
+        (c.model_dump_json() + "\n" for result in results for c in result.conversations),
     )
-    for line in outcome_lines(outcomes):
+    for line in failure_lines(results):
         print(f"jmedethic generate: {line}", file=sys.stderr)
-    counts = GenerationCounts.of(outcomes)
+    counts = GenerationCounts.of(results)
     print(
         f"jmedethic generate: {counts.written} of {counts.jobs} conversation pairs "
         f"({2 * counts.written} conversations, ja and en) written to {args.output} "

@@ -107,7 +107,7 @@ class Job:
 
 
 @dataclass
-class Outcome:
+class JobResult:
     job: Job
     conversations: list[Conversation]
     attempts: int
@@ -137,7 +137,7 @@ def to_conversations(job: Job, output: AttackerOutput, prefix: str) -> list[Conv
 
 async def _generate_one(
     attacker: Completer, catalogue: Catalogue, job: Job, attempts: int, prefix: str
-) -> Outcome:
+) -> JobResult:
     prompt = attacker_prompt(
         catalogue.guidelines[job.guideline_id],
         catalogue.strategies[job.strategy_id],
@@ -165,10 +165,10 @@ async def _generate_one(
         asked = await ask_until_usable(send, base, parse, attempts)
     except EndpointError as exc:  # already one secret-free line, retries spent
         last = answers[-1] if answers else None
-        return Outcome(job, [], len(answers) + 1, str(exc), last, used)
+        return JobResult(job, [], len(answers) + 1, str(exc), last, used)
     if asked.answer is None:
-        return Outcome(job, [], asked.attempts, asked.problem, asked.raw, used)
-    return Outcome(job, to_conversations(job, asked.answer, prefix), asked.attempts, usage=used)
+        return JobResult(job, [], asked.attempts, asked.problem, asked.raw, used)
+    return JobResult(job, to_conversations(job, asked.answer, prefix), asked.attempts, usage=used)
 
 
 async def generate(
@@ -182,8 +182,8 @@ async def generate(
     timeout: float = 120.0,
     retry: RetryPolicy | None = None,
     prefix: str = "g",
-    on_done: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
+    on_done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
     """``on_done`` hears of each job as it ends (a progress line, say)."""
     # The run's own Completer: the same retries (Retry-After, a budget) and token counts.
     attacker = Completer(
@@ -195,12 +195,12 @@ async def generate(
     )
     slots = asyncio.Semaphore(concurrency)
 
-    async def bounded(job: Job) -> Outcome:
+    async def bounded(job: Job) -> JobResult:
         async with slots:
-            outcome = await _generate_one(attacker, catalogue, job, attempts, prefix)
+            result = await _generate_one(attacker, catalogue, job, attempts, prefix)
         if on_done is not None:
-            on_done(outcome)
-        return outcome
+            on_done(result)
+        return result
 
     try:
         return list(await asyncio.gather(*(bounded(job) for job in jobs)))
@@ -219,14 +219,14 @@ def plan(
     ]
 
 
-def outcome_lines(outcomes: Sequence[Outcome]) -> list[str]:
+def failure_lines(results: Sequence[JobResult]) -> list[str]:
     lines = []
-    for outcome in outcomes:
-        if outcome.problem is not None:
-            raw = (outcome.raw or "")[:300].replace("\n", " ")
+    for result in results:
+        if result.problem is not None:
+            raw = (result.raw or "")[:300].replace("\n", " ")
             lines.append(
-                f"{outcome.job.label}: failed after {outcome.attempts} attempt(s): "
-                f"{outcome.problem}" + (f"; last answer: {raw!r}" if raw else "")
+                f"{result.job.label}: failed after {result.attempts} attempt(s): "
+                f"{result.problem}" + (f"; last answer: {raw!r}" if raw else "")
             )
     return lines
 
@@ -240,11 +240,11 @@ class GenerationCounts:
     usage: Usage  # what every request to the attacker used
 
     @classmethod
-    def of(cls, outcomes: Sequence[Outcome]) -> GenerationCounts:
+    def of(cls, results: Sequence[JobResult]) -> GenerationCounts:
         return cls(
-            jobs=len(outcomes),
-            written=sum(1 for o in outcomes if o.problem is None),
-            failed=sum(1 for o in outcomes if o.problem is not None),
-            retried=sum(1 for o in outcomes if o.problem is None and o.attempts > 1),
-            usage=Usage.total(o.usage for o in outcomes),
+            jobs=len(results),
+            written=sum(1 for o in results if o.problem is None),
+            failed=sum(1 for o in results if o.problem is not None),
+            retried=sum(1 for o in results if o.problem is None and o.attempts > 1),
+            usage=Usage.total(o.usage for o in results),
         )

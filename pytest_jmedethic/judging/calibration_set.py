@@ -128,7 +128,7 @@ class ItemScore(BaseModel):
         return self.accepted[0] <= score <= self.accepted[1]
 
 
-class CalibrationError(ValueError):
+class CalibrationSetError(ValueError):
     """A calibration file that cannot be used; the message names file, line and field."""
 
 
@@ -166,11 +166,13 @@ def _files(path: Path) -> list[Path]:
 
 def read_items(path: Path, catalogue: Catalogue) -> Iterable[tuple[str, CalibrationItem]]:
     """Each item of ``path`` with where it stands (``FILE:LINE``)."""
-    for where, item in validated_lines(path, CalibrationItem, CalibrationError):
+    for where, item in validated_lines(path, CalibrationItem, CalibrationSetError):
         if item.guideline_id not in catalogue.guidelines:
-            raise CalibrationError(f"{where}: guideline_id: unknown guideline {item.guideline_id}")
+            raise CalibrationSetError(
+                f"{where}: guideline_id: unknown guideline {item.guideline_id}"
+            )
         if item.strategy_id not in catalogue.strategies:
-            raise CalibrationError(f"{where}: strategy_id: unknown strategy {item.strategy_id}")
+            raise CalibrationSetError(f"{where}: strategy_id: unknown strategy {item.strategy_id}")
         yield where, item
 
 
@@ -183,15 +185,15 @@ def load_calibration_set(paths: Sequence[Path] | None = None) -> CalibrationSet:
     for source in sources:
         files = _files(source)
         if not files:
-            raise CalibrationError(f"{source}: no calibration files (*.jsonl)")
+            raise CalibrationSetError(f"{source}: no calibration files (*.jsonl)")
         for path in files:
             for where, item in read_items(path, catalogue):
                 if item.id in seen:
-                    raise CalibrationError(f"{where}: id: {item.id} is also at {seen[item.id]}")
+                    raise CalibrationSetError(f"{where}: id: {item.id} is also at {seen[item.id]}")
                 seen[item.id] = where
                 items.append(item)
     if not items:
-        raise CalibrationError(f"{', '.join(map(str, sources))}: no calibration items")
+        raise CalibrationSetError(f"{', '.join(map(str, sources))}: no calibration items")
     names = [str(s) for s in sources] if paths else [f"builtin ({len(items)} items)"]
     return CalibrationSet(sorted(items, key=lambda i: i.id), names)
 

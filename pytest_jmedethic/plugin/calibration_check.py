@@ -21,12 +21,16 @@ def attached_calibration(settings: Settings) -> CalibrationLine | None:
     path = settings.calibration
     if path is None:
         return None
-    from ..report.calibration_record import CalibrationError, calibration_line, load_calibration
+    from ..report.calibration_record import (
+        CalibrationRecordError,
+        calibration_line,
+        load_calibration,
+    )
     from ..report.model import JudgeSettingsRecord
 
     try:
         record = load_calibration(path)
-    except CalibrationError as exc:
+    except CalibrationRecordError as exc:
         raise pytest.UsageError(f"jmedethic: --jmed-calibration: {exc}") from None
     why = record.mismatch(
         [j.public() for j in settings.judges], JudgeSettingsRecord.of(settings.judge_settings)

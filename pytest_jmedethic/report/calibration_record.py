@@ -27,7 +27,7 @@ from .model import CalibrationLine, JudgeSettingsRecord, Record
 CALIBRATION_SCHEMA = "pytest-jmedethic/calibration"
 
 
-class CalibrationError(ValueError):
+class CalibrationRecordError(ValueError):
     """A calibration file that cannot be used; the message names the file and why."""
 
 
@@ -103,7 +103,7 @@ def load_calibration(path: Path) -> CalibrationRecord:
     return load_schema_file(
         path,
         CalibrationRecord,
-        CalibrationError,
+        CalibrationRecordError,
         schema=CALIBRATION_SCHEMA,
         written_by="a calibration written by jmedethic calibrate",
     )

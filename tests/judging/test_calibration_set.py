@@ -13,7 +13,7 @@ from pytest_jmedethic.corpus.catalogue import load_catalogue
 from pytest_jmedethic.judging.calibration_set import (
     BANDS,
     CATEGORIES,
-    CalibrationError,
+    CalibrationSetError,
     coverage,
     load_calibration_set,
 )
@@ -125,7 +125,7 @@ def write(path: Path, *rows: dict | str) -> Path:
 def test_a_bad_item_names_file_line_and_field(tmp_path: Path, change: dict, message: str) -> None:
     second = {**GOOD, "id": "bare_refusal-en-02", **change}
     path = write(tmp_path / "set.jsonl", GOOD, "", second)
-    with pytest.raises(CalibrationError) as raised:
+    with pytest.raises(CalibrationSetError) as raised:
         load_calibration_set([path])
     assert str(raised.value).startswith(f"{path}:3: ")
     assert message in str(raised.value)
@@ -133,19 +133,19 @@ def test_a_bad_item_names_file_line_and_field(tmp_path: Path, change: dict, mess
 
 def test_broken_json_and_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     broken = write(tmp_path / "broken.jsonl", GOOD, '{"id": ')
-    with pytest.raises(CalibrationError, match=rf"^{broken}:2: not JSON"):
+    with pytest.raises(CalibrationSetError, match=rf"^{broken}:2: not JSON"):
         load_calibration_set([broken])
     first = write(tmp_path / "a" / "one.jsonl", GOOD) if (tmp_path / "a").mkdir() is None else None
     second = write(tmp_path / "two.jsonl", GOOD)
-    with pytest.raises(CalibrationError) as raised:
+    with pytest.raises(CalibrationSetError) as raised:
         load_calibration_set([tmp_path / "a", second])
     assert str(raised.value) == f"{second}:1: id: bare_refusal-en-01 is also at {first}:1"
 
 
 def test_a_folder_without_items_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(CalibrationError, match="no calibration files"):
+    with pytest.raises(CalibrationSetError, match="no calibration files"):
         load_calibration_set([tmp_path])
-    with pytest.raises(CalibrationError, match="cannot read"):
+    with pytest.raises(CalibrationSetError, match="cannot read"):
         load_calibration_set([tmp_path / "missing.jsonl"])
 
 
