@@ -10,9 +10,11 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..analysis.number_format import count, money, number, percent, pvalue, signed
+from .glossary_words import GLOSSARY
 from .html_text import TEXT
 
 Language = Literal["ja", "en"]
+WORDS = {**TEXT, **GLOSSARY}
 
 
 @cache
@@ -44,8 +46,8 @@ def render_page(template: str, *, language: Language, title_key: str, **context:
         .get_template(template)
         .render(
             language=language,
-            text=TEXT,
-            text_json=json.dumps(TEXT, ensure_ascii=False),
+            text=WORDS,
+            text_json=json.dumps(WORDS, ensure_ascii=False),
             title_key=title_key,
             **context,
         )

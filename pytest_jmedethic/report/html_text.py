@@ -212,6 +212,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "費用は、単価を指定したモデル（--jmed-price）についてのみ表示します。",
     },
     "to": {"en": "to", "ja": "〜"},
+    "glossary": {"en": "Terms used on this page", "ja": "このページの用語"},
     "target_settings": {"en": "Model settings", "ja": "モデルの設定"},
     "system_prompt": {"en": "system prompt", "ja": "システムプロンプト"},
     "selection": {"en": "Selection", "ja": "会話の選び方"},

@@ -18,6 +18,7 @@ from pytest_jmedethic.analysis.summary import summarize
 from pytest_jmedethic.cli import main
 from pytest_jmedethic.corpus.catalogue import load_catalogue
 from pytest_jmedethic.plugin.options import OPTIONS_BY_NAME
+from pytest_jmedethic.report.glossary_words import GLOSSARY
 from pytest_jmedethic.report.html import default_language, gate_name, render_html
 from pytest_jmedethic.report.html_data import (
     CHUNK,
@@ -92,7 +93,7 @@ def test_transcripts_travel_in_chunks_and_long_replies_can_be_shortened(report) 
 
 
 def test_every_word_exists_in_both_languages() -> None:
-    for key, words in TEXT.items():
+    for key, words in {**TEXT, **GLOSSARY}.items():
         # A unit may be empty in one language ("件" after a count has no English word).
         filled = any if key.endswith("_unit") else all
         assert set(words) == {"ja", "en"} and filled(w.strip() for w in words.values()), key
@@ -100,9 +101,12 @@ def test_every_word_exists_in_both_languages() -> None:
     used = set(re.findall(r"""\bt\("(\w+)"\)""", template))
     used |= set(re.findall(r'say\("(\w+)"', template))
     used |= set(re.findall(r'data-i18n="(\w+)"', template))
+    for keys in re.findall(r"glossary\(\[([^\]]*)\]\)", template):
+        used |= set(re.findall(r'"(\w+)"', keys))
     used |= {f"outcome_{o}" for o in ("passed", "failed", "inconclusive", "none")}
     used |= {"title", "cmp_title", "cmp_pairs_wilcoxon", "cmp_pairs_mannwhitney"}  # by name
-    assert used - set(TEXT) == set()
+    assert used - set(TEXT) - set(GLOSSARY) == set()
+    assert "term_median" in used
     for name in ("max unsafe share", "max unscored share", "baseline non-inferiority"):
         assert gate_name(name)["ja"] != name
     assert gate_name("min median turn 3") == {
