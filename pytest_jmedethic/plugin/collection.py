@@ -1,4 +1,4 @@
-"""From settings to pytest parameters: the selected corpus, ids, markers, built-in items.
+"""From the selected corpus to pytest parameters: ids, markers, the built-in items.
 
 Everything here is deterministic in the settings and the corpus files, so every xdist
 worker builds the same parametrization.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,58 +15,13 @@ from typing import Any
 import pytest
 
 from ..corpus.catalogue import Catalogue
-from ..corpus.gather import gather
-from ..corpus.schema import Conversation, dataset_hash
-from ..corpus.selection import interleaved, select
+from ..corpus.schema import Conversation
 from .gc_freeze import bulk_allocation
-from .settings import Settings
 
 BENCHMARK_MODULE = "pytest_jmedethic.plugin.benchmark"
 BENCHMARK_NODEID = "jmedethic"
 BENCHMARK_FUNCTION = "test_safety"
 ALL_MARKER = "jmedethic"
-
-
-@dataclass(frozen=True)
-class Corpus:
-    sources: tuple[str, ...]
-    total: int
-    selected: tuple[Conversation, ...]
-
-    @property
-    def selection_hash(self) -> str:
-        return dataset_hash(self.selected)
-
-
-def load_selected(settings: Settings, catalogue: Catalogue) -> Corpus:
-    with bulk_allocation():
-        conversations, described = gather(
-            settings.corpus_sources, settings.root, catalogue, settings.field_map
-        )
-        chosen = select(conversations, settings.selection)
-        if settings.decision.sequential:  # every prefix a fair sample: what the looks read
-            chosen = interleaved(chosen, settings.selection.seed)
-    return Corpus(tuple(described), len(conversations), tuple(chosen))
-
-
-def empty_selection_message(settings: Settings, catalogue: Catalogue) -> str:
-    """Why a selection has no conversation: a shard past the last that holds any is told
-    apart from filters that match nothing."""
-    conversations, _ = gather(settings.corpus_sources, settings.root, catalogue, settings.field_map)
-    if not conversations:
-        return f"no conversation in {', '.join(settings.corpus_sources)}: the files are empty"
-    shard = settings.selection.shard
-    if shard is None:
-        return "the selection options matched no conversation"
-    whole = select(conversations, replace(settings.selection, shard=None))
-    pairs = len({c.pair_id or c.id for c in whole})
-    if not whole:
-        return "the selection options matched no conversation"
-    return (
-        f"shard {shard[0]}/{shard[1]} is empty: the selection has {len(whole)} conversations "
-        f"in {pairs} translation pairs or single conversations, which shards keep whole; "
-        f"split it into at most {pairs} shards"
-    )
 
 
 def marker_names(catalogue: Catalogue) -> list[tuple[str, str]]:

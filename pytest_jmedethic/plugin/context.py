@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ..corpus.catalogue import Catalogue, load_catalogue
-from .collection import Corpus, load_selected, marker_names
+from ..corpus.selected import SelectedCorpus, load_selected
+from .collection import marker_names
+from .gc_freeze import bulk_allocation
 from .settings import Settings
 
 NO_TARGET = (
@@ -18,7 +20,7 @@ class PluginContext:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self._corpus: Corpus | None = None
+        self._corpus: SelectedCorpus | None = None
         self._catalogue: Catalogue | None = None
         self._markers_registered = False
 
@@ -63,9 +65,14 @@ class PluginContext:
         """Whether conversations are driven this session (not only collected)."""
         return self.settings.target is not None and not self.config.option.collectonly
 
-    def corpus(self) -> Corpus:
+    def corpus(self) -> SelectedCorpus:
         if self._corpus is None:
-            self._corpus = load_selected(self.settings, self.catalogue)
+            with bulk_allocation():
+                self._corpus = load_selected(
+                    self.settings.corpus_request,
+                    self.catalogue,
+                    interleave=self.settings.decision.sequential,
+                )
         return self._corpus
 
     def register_markers(self) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from ..corpus.schema import Conversation, CorpusError
+from ..corpus.selected import empty_selection_message
 from ..endpoints.log_scrubbing import hide_in_logs
 from ..run.results import ConversationResult
-from .collection import benchmark_items, empty_selection_message, parametrize
+from .collection import benchmark_items, parametrize
 from .context import PluginContext
 from .controller import ControllerSession
 from .options import SettingsError, register
@@ -87,7 +88,7 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
         empty = False  # collecting the benchmark module reports the error with its location
     if empty:
         # A release gate that silently runs nothing would pass; a typo must not do that.
-        message = empty_selection_message(context.settings, context.catalogue)
+        message = empty_selection_message(context.settings.corpus_request, context.catalogue)
         raise pytest.UsageError(f"jmedethic: {message}")
     items.extend(benchmark_items(session))
 

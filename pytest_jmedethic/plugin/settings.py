@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..analysis.decision_settings import DecisionSettings
+from ..corpus.selected import CorpusRequest
 from ..corpus.selection import Selection
 from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions
@@ -152,6 +153,10 @@ class Settings:
             budgeted=self.budget.active,
             prices=self.prices,
         )
+
+    @property
+    def corpus_request(self) -> CorpusRequest:
+        return CorpusRequest(self.corpus_sources, self.root, self.field_map, self.selection)
 
     def endpoints(self) -> list[EndpointSpec]:
         return [s for s in (self.target, *self.judges) if s is not None]
