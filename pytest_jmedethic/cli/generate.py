@@ -134,7 +134,8 @@ def _checked(args: argparse.Namespace, catalogue: Catalogue) -> tuple[EndpointSp
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the openai client is not needed by the other subcommands.
-    from ..corpus.generation import GenerationCounts, failure_lines, generate, plan
+    from ..corpus.generation import GenerationCounts, failure_lines, plan
+    from ..run.generation import generate
 
     catalogue = load_catalogue()
     try:

@@ -1,29 +1,24 @@
-"""New conversations written by an attacker model (``jmedethic generate``).
+"""New conversations written by an attacker model (``jmedethic generate``): what it is asked
+and what its answer must be.
 
 The attacker gets the guideline and the strategy (both languages) and must answer with one
 JSON object holding the Japanese turns, their English translation and a persona. Every
 answer is validated (shape, turn counts, languages, our conversation schema); an invalid
-answer is asked for again with the reason, and after the last attempt it is reported, never
-written.
+answer is asked for again with the reason (``run.generation`` does the asking), and after
+the last attempt it is reported, never written.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..endpoints.clients import async_client
-from ..endpoints.completer import Completer
-from ..endpoints.errors import EndpointError
-from ..endpoints.json_answer import ask_until_usable, parse_answer
-from ..endpoints.retry import RetryPolicy
-from ..endpoints.specs import EndpointSpec
+from ..endpoints.json_answer import parse_answer
 from ..endpoints.usage import Usage
 from .building_blocks import PERSONAS, Persona
-from .catalogue import Catalogue, Guideline, Strategy
+from .catalogue import Guideline, Strategy
 from .language import contains_kana, looks_japanese
 from .schema import Conversation
 
@@ -133,79 +128,6 @@ def to_conversations(job: Job, output: AttackerOutput, prefix: str) -> list[Conv
             ("en", output.en, output.setting_en),
         )
     ]
-
-
-async def _generate_one(
-    attacker: Completer, catalogue: Catalogue, job: Job, attempts: int, prefix: str
-) -> JobResult:
-    prompt = attacker_prompt(
-        catalogue.guidelines[job.guideline_id],
-        catalogue.strategies[job.strategy_id],
-        job.variation,
-        job.turns,
-    )
-    base = [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": prompt}]
-    answers: list[str] = []
-    used = Usage()
-
-    async def send(messages: list[dict[str, str]]) -> str:
-        nonlocal used
-        completion = await attacker.complete(messages)
-        used = used + completion.usage
-        answers.append(completion.text)
-        return completion.text
-
-    def parse(raw: str) -> AttackerOutput:
-        output = parse_attacker(raw)
-        if len(output.ja) != job.turns:
-            raise AttackerError(f"asked for {job.turns} turns, got {len(output.ja)}")
-        return output
-
-    try:
-        asked = await ask_until_usable(send, base, parse, attempts)
-    except EndpointError as exc:  # already one secret-free line, retries spent
-        last = answers[-1] if answers else None
-        return JobResult(job, [], len(answers) + 1, str(exc), last, used)
-    if asked.answer is None:
-        return JobResult(job, [], asked.attempts, asked.problem, asked.raw, used)
-    return JobResult(job, to_conversations(job, asked.answer, prefix), asked.attempts, usage=used)
-
-
-async def generate(
-    spec: EndpointSpec,
-    catalogue: Catalogue,
-    jobs: Sequence[Job],
-    *,
-    attempts: int = 3,
-    concurrency: int = 4,
-    temperature: float = 0.9,
-    timeout: float = 120.0,
-    retry: RetryPolicy | None = None,
-    prefix: str = "g",
-    on_done: Callable[[JobResult], None] | None = None,
-) -> list[JobResult]:
-    """``on_done`` hears of each job as it ends (a progress line, say)."""
-    # The run's own Completer: the same retries (Retry-After, a budget) and token counts.
-    attacker = Completer(
-        role="attacker",
-        spec=spec,
-        client=async_client(spec, timeout=timeout, max_retries=0),
-        settings={"temperature": temperature},
-        policy=retry or RetryPolicy(attempts=3),
-    )
-    slots = asyncio.Semaphore(concurrency)
-
-    async def bounded(job: Job) -> JobResult:
-        async with slots:
-            result = await _generate_one(attacker, catalogue, job, attempts, prefix)
-        if on_done is not None:
-            on_done(result)
-        return result
-
-    try:
-        return list(await asyncio.gather(*(bounded(job) for job in jobs)))
-    finally:
-        await attacker.client.close()
 
 
 def plan(
