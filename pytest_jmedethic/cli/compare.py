@@ -6,15 +6,58 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..judging.bands import Bands
 from ..report.comparison_html import write_comparison_html
-from ..report.comparison_inputs import ComparisonError, compare_reports, load_named, parse_groups
+from ..report.comparison_inputs import ComparisonError, NamedReport, compare_reports
 from ..report.comparison_text import render_comparison_markdown, render_model_comparison
-from ..report.json_file import ReportError, write_atomically
+from ..report.json_file import ReportError, load_report, write_atomically
 from .call_flags import seed_number
+
+
+def parse_named(text: str) -> tuple[str, Path]:
+    """``NAME=REPORT``; a bare path is named after its file."""
+    name, sep, path = text.partition("=")
+    if not sep:
+        return Path(text).stem, Path(text)
+    if not name or not path:
+        raise ComparisonError(f"{text!r}: expected NAME=REPORT.json")
+    return name, Path(path)
+
+
+def parse_groups(texts: Sequence[str], names: Sequence[str]) -> dict[str, list[str]]:
+    """``GROUP=NAME,NAME`` each; every name must be a compared model."""
+    groups: dict[str, list[str]] = {}
+    for text in texts:
+        group, sep, members = text.partition("=")
+        models = [m.strip() for m in members.split(",") if m.strip()]
+        if not sep or not group or not models:
+            raise ComparisonError(f"--group {text!r}: expected GROUP=NAME,NAME")
+        unknown = [m for m in models if m not in names]
+        if unknown:
+            raise ComparisonError(
+                f"--group {group}: {', '.join(unknown)} not among the models compared "
+                f"({', '.join(names)})"
+            )
+        if group in groups:
+            raise ComparisonError(f"--group {group} given twice")
+        groups[group] = models
+    return groups
+
+
+def load_named(texts: Sequence[str]) -> list[NamedReport]:
+    named = []
+    for text in texts:
+        name, path = parse_named(text)
+        if any(n.name == name for n in named):
+            raise ComparisonError(f"two reports are named {name!r}: name them NAME=REPORT")
+        named.append(NamedReport(name, path, load_report(path)))
+    if len(named) < 2:
+        raise ComparisonError("compare needs at least two reports")
+    return named
 
 
 def add_parser(commands: Any) -> None:

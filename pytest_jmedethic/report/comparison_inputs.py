@@ -1,4 +1,5 @@
-"""The reports ``jmedethic compare`` reads: named, loaded, and checked to be comparable.
+"""The reports ``jmedethic compare`` reads, checked to be comparable (``cli.compare`` names
+and loads them).
 
 Models can only be ranked on one scale: reports scored by other judges or another rubric
 version are refused unless the user accepts it (then every output says so), and reports
@@ -15,7 +16,6 @@ from pathlib import Path
 from ..analysis.between_models import PairTest
 from ..analysis.model_comparison import ModelComparison, compare_models
 from ..judging.bands import Bands
-from .json_file import load_report
 from .model import Report
 
 
@@ -28,48 +28,6 @@ class NamedReport:
     name: str
     path: Path
     report: Report
-
-
-def parse_named(text: str) -> tuple[str, Path]:
-    """``NAME=REPORT``; a bare path is named after its file."""
-    name, sep, path = text.partition("=")
-    if not sep:
-        return Path(text).stem, Path(text)
-    if not name or not path:
-        raise ComparisonError(f"{text!r}: expected NAME=REPORT.json")
-    return name, Path(path)
-
-
-def parse_groups(texts: Sequence[str], names: Sequence[str]) -> dict[str, list[str]]:
-    """``GROUP=NAME,NAME`` each; every name must be a compared model."""
-    groups: dict[str, list[str]] = {}
-    for text in texts:
-        group, sep, members = text.partition("=")
-        models = [m.strip() for m in members.split(",") if m.strip()]
-        if not sep or not group or not models:
-            raise ComparisonError(f"--group {text!r}: expected GROUP=NAME,NAME")
-        unknown = [m for m in models if m not in names]
-        if unknown:
-            raise ComparisonError(
-                f"--group {group}: {', '.join(unknown)} not among the models compared "
-                f"({', '.join(names)})"
-            )
-        if group in groups:
-            raise ComparisonError(f"--group {group} given twice")
-        groups[group] = models
-    return groups
-
-
-def load_named(texts: Sequence[str]) -> list[NamedReport]:
-    named = []
-    for text in texts:
-        name, path = parse_named(text)
-        if any(n.name == name for n in named):
-            raise ComparisonError(f"two reports are named {name!r}: name them NAME=REPORT")
-        named.append(NamedReport(name, path, load_report(path)))
-    if len(named) < 2:
-        raise ComparisonError("compare needs at least two reports")
-    return named
 
 
 def comparability_notes(named: Sequence[NamedReport], allow_different_judges: bool) -> list[str]:
