@@ -45,6 +45,12 @@ class ReleaseDecision(BaseModel):
     def failed_gates(self) -> list[GateResult]:
         return [g for g in self.gates if not g.passed]
 
+    @property
+    def decides(self) -> bool:
+        """Whether there was anything to decide: a gate, a sequential test, or a run too
+        incomplete to pass. Without, "passed" only means nothing was asked."""
+        return bool(self.gates or self.incomplete or self.sequential is not None)
+
 
 @dataclass(frozen=True)
 class Baseline:

@@ -45,8 +45,7 @@ def record_release_decision(config: pytest.Config, decision: ReleaseDecision | N
         return
     from ..report.terminal import decision_line, render_decision
 
-    decides = bool(decision.gates or decision.incomplete or decision.sequential)
-    if not decides:
+    if not decision.decides:
         call = _report("call", "skipped", ("jmedethic", 0, "no release gate was set"))
     elif decision.passed:
         call = _report("call", "passed")
@@ -55,7 +54,9 @@ def record_release_decision(config: pytest.Config, decision: ReleaseDecision | N
         body = "\n".join(render_decision(decision))
         call = _report("call", "failed", _Explanation(_Crash(line), body))
     # LogXML writes a case's properties from its teardown report.
-    properties: list[tuple[str, object]] = [("outcome", decision.outcome if decides else "none")]
+    properties: list[tuple[str, object]] = [
+        ("outcome", decision.outcome if decision.decides else "none")
+    ]
     properties += [(f"gate: {g.gate}", "pass" if g.passed else "fail") for g in decision.gates]
     teardown = _report("teardown", "passed", properties=properties)
     for report in (_report("setup", "passed"), call, teardown):

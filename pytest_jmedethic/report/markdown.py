@@ -47,7 +47,7 @@ def _tokens(tokens: TokenUse) -> list[str]:
 
 
 def _headline(decision: ReleaseDecision | None) -> str:
-    if decision is None or not (decision.gates or decision.incomplete):
+    if decision is None or not decision.decides:
         return "no release gate was set"
     if decision.passed:
         return "release allowed"

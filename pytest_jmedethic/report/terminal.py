@@ -213,7 +213,7 @@ def render_decision(decision: ReleaseDecision) -> list[str]:
             else "Gates:"
         )
         lines.extend(f"  {'PASS' if g.passed else 'FAIL'} {g.gate}: {g.message}" for g in gates)
-    if gates or decision.incomplete or decision.sequential is not None:
+    if decision.decides:
         lines.append(f"Release decision: {decision_line(decision)}")
     return lines
 
