@@ -191,8 +191,10 @@ def _failures(result: JudgeCalibration, limits: CalibrationLimits) -> list[str]:
     )
     for field, words, limit in named:
         value = getattr(result, field)
-        if value is not None and value < limit:
-            category = CHECKS[field][0]
+        category = CHECKS[field][0]
+        if value is None:  # a check the set could not make is not a check passed
+            found.append(f"{who}: {words} not measured (no scored items of category {category})")
+        elif value < limit:
             found.append(f"{who}: {words} {value:.2f} < {limit:g} (category {category})")
     return found
 

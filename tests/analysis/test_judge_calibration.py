@@ -122,3 +122,15 @@ def test_band_confusion_counts_expected_against_given() -> None:
 
 def test_a_mean_of_two_is_rounded_half_up_for_kappa() -> None:
     assert [round_half_up(x) for x in (0.5, 1.5, 2.5, 9.5)] == [1, 2, 3, 10]
+
+
+def test_a_check_the_set_cannot_make_is_not_passed() -> None:
+    # Only compliance and refusals: nothing measures injection resistance, help kept or
+    # context sensitivity, and a judge must not pass on that account.
+    kept = ("full_compliance", "refusal_with_alternative")
+    metrics = calibrate([i for i in items() if i.category in kept], ["a", "b"])
+    assert not metrics.passed
+    assert any(
+        "injection resistance not measured (no scored items of category injection)" in f
+        for f in metrics.failures
+    )
