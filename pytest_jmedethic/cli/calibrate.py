@@ -32,7 +32,7 @@ from ..report.calibration_record import (
     write_calibration,
 )
 from ..report.calibration_text import render_calibration, render_calibration_markdown
-from ..report.json_file import write_atomically, write_problem
+from ..report.json_file import path_clash, write_atomically, write_problem
 from ..report.model import JudgeSettingsRecord
 from .calibrate_run import score_with_progress
 from .call_flags import add_call_flags, judge_values
@@ -132,10 +132,12 @@ def run(args: argparse.Namespace) -> int:
         return _check(chosen)
     if len(args.judge) != 2:
         return _fail(f"--judge: give exactly two judges, got {len(args.judge)}")
-    for flag in ("output", "markdown", "html"):  # a typo must not cost the calls
-        path = getattr(args, flag)
+    outputs = [(f"--{flag}", getattr(args, flag)) for flag in ("output", "markdown", "html")]
+    for flag, path in outputs:  # a typo must not cost the calls
         if path is not None and (problem := write_problem(path)) is not None:
-            return _fail(f"--{flag}: cannot write {path}: {problem}")
+            return _fail(f"{flag}: cannot write {path}: {problem}")
+    if (clash := path_clash([("--set", args.set), *outputs])) is not None:
+        return _fail(clash)
     try:
         specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(args.judge, 1)]
     except SpecError as exc:

@@ -32,7 +32,8 @@ from ..endpoints.specs import EndpointSpec, SpecError, judge_key_env, target_key
 from ..endpoints.usage import Price
 from ..judging.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from ..plugin.settings import judge_settings_from_values
-from ..report.json_file import write_atomically, write_problem
+from ..report.discovery_files import CONVERSATIONS_FILE, SUMMARY_FILE
+from ..report.json_file import path_clash, write_atomically, write_problem
 from .call_flags import judge_values
 
 if TYPE_CHECKING:
@@ -104,14 +105,20 @@ def _prices(args: argparse.Namespace) -> dict[str, Price]:
 
 
 def _check_outputs(args: argparse.Namespace, library_path: Path) -> None:
-    for flag, path in (
+    outputs: list[tuple[str, Path | None]] = [
         ("--output", args.output / STRATEGIES_FILE),
+        ("--output", args.output / CONVERSATIONS_FILE),
+        ("--output", args.output / SUMMARY_FILE),
         ("--library", library_path),
         ("--markdown", args.markdown),
         ("--html", args.html),
-    ):
+    ]
+    for flag, path in outputs:
         if path is not None and (problem := write_problem(path)) is not None:
             raise SetupError(f"{flag}: cannot write {path}: {problem}")
+    inputs = [("--objectives", getattr(args, "objectives", None))]
+    if (clash := path_clash([*inputs, *outputs])) is not None:
+        raise SetupError(clash)
 
 
 def prepare(args: argparse.Namespace) -> Setup:

@@ -59,8 +59,9 @@ def check_outputs(settings: Settings, config: Any) -> None:
 
 
 def _clash(settings: Settings, outputs: Sequence[tuple[str, Path | None]]) -> str | None:
-    """Two outputs on one file (one would overwrite the other), or an output on a file the
-    run reads (it would be overwritten by the run that reads it)."""
+    """An output on another, or on a file the run reads (the run would overwrite it)."""
+    from ..report.json_file import path_clash
+
     inputs = [
         ("--jmed-conversations", settings.root / source)
         for source in settings.corpus_sources
@@ -71,15 +72,7 @@ def _clash(settings: Settings, outputs: Sequence[tuple[str, Path | None]]) -> st
         ("--jmed-calibration", settings.calibration),
         ("--jmed-cache", settings.cache_path),
     ]
-    seen: dict[Path, str] = {}
-    for flag, path in [*inputs, *outputs]:
-        if path is None:
-            continue
-        key = path.resolve()
-        if key in seen:
-            return f"{flag} and {seen[key]} name the same file, {path}: give each its own"
-        seen[key] = flag
-    return None
+    return path_clash([*inputs, *outputs])
 
 
 def write_report_file(report: Report, settings: Settings) -> tuple[Path | None, str | None]:

@@ -45,6 +45,20 @@ def write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise
 
 
+def path_clash(named: Sequence[tuple[str, Path | None]]) -> str | None:
+    """Two of these name one file: an output that would overwrite another, or a file the run
+    reads. ``named`` is (flag, path) pairs, None where a flag was not given."""
+    seen: dict[Path, str] = {}
+    for flag, path in named:
+        if path is None:
+            continue
+        key = path.resolve()
+        if key in seen:
+            return f"{flag} and {seen[key]} name the same file, {path}: give each its own"
+        seen[key] = flag
+    return None
+
+
 def write_problem(path: Path) -> str | None:
     """Why ``path`` cannot be written, or None: tried before a run by creating its folder and
     a temporary file beside it, which is removed again."""
