@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
     for flag, path in outputs:  # a typo must not cost the calls
         if path is not None and (problem := write_problem(path)) is not None:
             return _fail(f"{flag}: cannot write {path}: {problem}")
-    if (clash := path_clash([("--set", args.set), *outputs])) is not None:
+    sets = [("--set", path) for path in args.set or []]
+    if (clash := path_clash([*sets, *outputs])) is not None:
         return _fail(clash)
     try:
         specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(args.judge, 1)]
