@@ -35,7 +35,7 @@ from ..report.calibration_text import render_calibration, render_calibration_mar
 from ..report.json_file import path_clash, write_atomically, write_problem
 from ..report.model import JudgeSettingsRecord
 from .calibrate_run import score_with_progress
-from .call_flags import add_call_flags, judge_values
+from .call_flags import add_call_flags, cache_problem, judge_values
 
 LIMITS = CalibrationLimits()
 
@@ -139,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
     sets = [("--set", path) for path in args.set or []]
     if (clash := path_clash([*sets, *outputs])) is not None:
         return _fail(clash)
+    if (problem := cache_problem(args)) is not None:
+        return _fail(problem)
     try:
         specs = [EndpointSpec.parse(t, judge_key_env(i)) for i, t in enumerate(args.judge, 1)]
     except SpecError as exc:

@@ -44,6 +44,22 @@ def add_call_flags(group: Any, *, cache_help: str) -> None:
     group.add_argument("--seed", type=seed_number, default=0, help="for sim: models")
 
 
+def cache_problem(args: argparse.Namespace) -> str | None:
+    """Why ``--cache`` cannot be used (not a database, not writable), or None; tried before
+    any call, as the plugin does."""
+    import sqlite3
+
+    from ..endpoints.response_cache import ResponseCache
+
+    if args.no_cache:
+        return None
+    try:
+        ResponseCache(args.cache).close()
+    except (OSError, sqlite3.Error) as exc:
+        return f"--cache: cannot use {args.cache}: {exc}"
+    return None
+
+
 def judge_values(args: argparse.Namespace | None = None) -> dict[str, Any]:
     """The ``judge-*`` values ``plugin.settings.judge_settings_from_values`` reads: the
     plugin's defaults, or ``args``' ``--judge-*`` flags where it has them."""

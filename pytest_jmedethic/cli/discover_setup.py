@@ -34,7 +34,7 @@ from ..judging.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from ..plugin.settings import judge_settings_from_values
 from ..report.discovery_files import CONVERSATIONS_FILE, SUMMARY_FILE
 from ..report.json_file import path_clash, write_atomically, write_problem
-from .call_flags import judge_values
+from .call_flags import cache_problem, judge_values
 
 if TYPE_CHECKING:
     from ..report.discovery_summary import DiscoverySummary
@@ -119,6 +119,8 @@ def _check_outputs(args: argparse.Namespace, library_path: Path) -> None:
     inputs = [("--objectives", getattr(args, "objectives", None))]
     if (clash := path_clash([*inputs, *outputs])) is not None:
         raise SetupError(clash)
+    if (problem := cache_problem(args)) is not None:
+        raise SetupError(problem)
 
 
 def prepare(args: argparse.Namespace) -> Setup:

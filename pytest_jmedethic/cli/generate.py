@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.number_format import count, money
 from ..corpus.catalogue import Catalogue, load_catalogue
 from ..endpoints.retry import RetryPolicy
+from ..endpoints.servers.session import ServerOptions, SessionServers
 from ..endpoints.specs import EndpointSpec, SpecError
 from ..endpoints.usage import Price, Usage
 from ..plugin.options import defaults
@@ -68,13 +69,15 @@ def add_parser(commands: Any) -> None:
 
 
 def _ids(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Comma-separated ids, each once (twice would write the same conversation ids twice)."""
+    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
 
 
 def usage_line(usage: Usage, price: Price | None) -> str:
     """calls, prompt tokens (with the server-cached share), completion tokens and cost."""
     line = (
-        f"{count(usage.calls)} calls, {count(usage.prompt_tokens)} prompt tokens "
+        f"{count(usage.calls)} call{'' if usage.calls == 1 else 's'}, "
+        f"{count(usage.prompt_tokens)} prompt tokens "
         f"({count(usage.cached_prompt_tokens)} from the server's prompt cache), "
         f"{count(usage.completion_tokens)} completion tokens"
     )
@@ -144,19 +147,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"jmedethic generate: {exc}", file=sys.stderr)
         return 2
     jobs = plan(_ids(args.guideline), _ids(args.strategy), args.count, args.turns, args.start)
-    results = asyncio.run(
-        generate(
-            spec,
-            catalogue,
-            jobs,
-            attempts=args.attempts,
-            concurrency=args.concurrency,
-            temperature=args.temperature,
-            timeout=args.timeout,
-            retry=RetryPolicy(attempts=args.retries + 1),
-            on_done=progress_on_stderr(len(jobs), args.progress, price),
+    servers = SessionServers()  # sim:attacker and local models are started here
+    try:
+        servers.start([spec], ServerOptions())
+        results = asyncio.run(
+            generate(
+                servers.resolve(spec),
+                catalogue,
+                jobs,
+                attempts=args.attempts,
+                concurrency=args.concurrency,
+                temperature=args.temperature,
+                timeout=args.timeout,
+                retry=RetryPolicy(attempts=args.retries + 1),
+                on_done=progress_on_stderr(len(jobs), args.progress, price),
+            )
         )
-    )
+    except (OSError, RuntimeError) as exc:
+        print(f"jmedethic generate: --attacker: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        servers.stop()
     write_atomically(
         args.output,
         (c.model_dump_json() + "\n" for result in results for c in result.conversations),

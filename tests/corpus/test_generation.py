@@ -81,6 +81,14 @@ def test_an_endpoint_that_keeps_failing_fails_each_job_in_one_line(tmp_path, cap
     assert "0 of 2 conversation pairs (0 conversations, ja and en) written" in err
 
 
+def test_a_simulated_attacker_is_started_and_a_repeated_id_runs_once(tmp_path, capsys):
+    output = tmp_path / "g.jsonl"
+    argv = ["generate", "--attacker=sim:attacker", "--guideline=G01", "--strategy=S1,S1"]
+    assert main([*argv, f"--output={output}", "--progress=0"]) == 0
+    assert len(output.read_text("utf-8").splitlines()) == 2  # one pair, not two with one id
+    assert "attacker: 1 call, " in capsys.readouterr().err
+
+
 def test_bad_ids_and_specs(sim_url, tmp_path, capsys):
     assert (
         main(
