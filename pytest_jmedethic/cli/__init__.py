@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -62,7 +63,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(f"jmedethic {args.command}: {problem}", file=sys.stderr)
         return 2
-    return int(args.handler(args))
+    from ..plugin.stop_signals import StopSignals
+
+    signals = StopSignals()  # SIGTERM and SIGHUP (a CI job cancelled) stop as Ctrl-C does
+    signals.install()
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        name = signals.received or "SIGINT"
+        print(
+            f"jmedethic {args.command}: stopped by {name}; what completed is in the response "
+            "cache (where the command has one): run the same command again to go on",
+            file=sys.stderr,
+        )
+        return 128 + signal.Signals[name].value
+    finally:
+        signals.restore()
 
 
 if __name__ == "__main__":  # pragma: no cover

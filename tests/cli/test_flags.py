@@ -3,9 +3,15 @@ would hang, crash or switch a check off, and outputs that would overwrite each o
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from pytest_jmedethic.cli import main
+from pytest_jmedethic.sim import SimConfig, start_subprocess
 
 
 @pytest.mark.parametrize(
@@ -53,3 +59,31 @@ def test_outputs_that_would_overwrite_each_other_are_refused_first(capsys, tmp_p
     assert main([*argv, f"--output={out}", f"--html={out / 'library.json'}"]) == 2
     assert "--html and --library name the same file" in capsys.readouterr().err
     assert not (out / "library.json").exists()
+
+
+def test_a_cancelled_command_says_so_in_one_line(tmp_path):
+    # As CI cancels a job: SIGTERM while calls are in flight. One line and 128 + 15, not a
+    # traceback or a silent death.
+    with start_subprocess(SimConfig(latency=5.0)) as sim:
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pytest_jmedethic.cli import main; sys.exit(main())",
+                "generate",
+                f"--attacker=attacker@{sim.url}",
+                "--guideline=G01",
+                "--strategy=S1",
+                f"--output={tmp_path / 'g.jsonl'}",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while sim.stats()["requests_total"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=30)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert "Traceback" not in err
+    assert "jmedethic generate: stopped by SIGTERM;" in err
