@@ -141,6 +141,14 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
             file=sys.stderr,
         )
         return 1
+    if summary.unscored:
+        print(
+            f"jmedethic discover: {summary.unscored} of {len(state.library.attacks)} attacks "
+            "have a turn the judges could not score (check them with jmedethic calibrate); "
+            "they count neither as held nor as broken",
+            file=sys.stderr,
+        )
+        return max(status, 1)
     return status
 
 

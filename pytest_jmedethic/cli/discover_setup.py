@@ -206,4 +206,5 @@ def summary_of(setup: Setup, state: DiscoveryState) -> DiscoverySummary:
         strategies=strategy_rows(library, targets, settings.attacker.model),
         found=state.found,
         attacker_failures=state.attacker_failures,
+        unscored=sum(1 for attack in library.attacks if attack.score is None),
     )

@@ -69,6 +69,9 @@ class DiscoverySummary(BaseModel):
     strategies: list[StrategyRow]  # discovered first, most harmful on the first target first
     found: list[str]
     attacker_failures: list[str]
+    # Attacks (against one target) with a turn no judge pair could score: never counted as
+    # held, never as broken; the strategy's drop leaves them out.
+    unscored: int = 0
 
     @property
     def discovered(self) -> list[StrategyRow]:

@@ -87,3 +87,11 @@ def test_a_cancelled_command_says_so_in_one_line(tmp_path):
     assert run.returncode == 128 + signal.SIGTERM
     assert "Traceback" not in err
     assert "jmedethic generate: stopped by SIGTERM;" in err
+
+
+def test_discovery_with_judges_that_never_score_is_not_a_success(tmp_path, capsys):
+    argv = ["discover", "--attacker=sim:attacker-explorer", "--target=sim:weakspot"]
+    argv += ["--judge=sim:judge-garbage", "--judge=sim:judge-garbage", "--rounds=1"]
+    argv += ["--per-guideline=1", f"--output={tmp_path / 'out'}", "--progress=0"]
+    assert main(argv) == 1
+    assert "attacks have a turn the judges could not score" in capsys.readouterr().err
