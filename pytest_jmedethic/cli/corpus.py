@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..corpus.catalogue import Catalogue, load_catalogue
+from ..corpus.catalogue import Catalogue
 from ..corpus.checks import LANGUAGES, CorpusStats, corpus_stats, problems
 from ..corpus.full_corpus import FULL_SEED, FULL_SIZE, BuildError, build_shipped, to_jsonl
 from ..corpus.gather import BUILTIN, gather
 from ..corpus.schema import Conversation, CorpusError
+from ..corpus.selected import catalogue_for
+from ..corpus.strategy_library import LibraryError
 from .call_flags import seed_number
 
 
@@ -97,7 +99,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> tuple[list[Conversation], Catalogue]:
-    catalogue = load_catalogue()
+    """The conversations, read with the strategies a discovery run wrote beside them."""
+    try:
+        catalogue = catalogue_for(args.sources, Path.cwd())
+    except LibraryError as exc:
+        raise CorpusError(str(exc)) from None
     conversations, _ = gather(args.sources, Path.cwd(), catalogue, args.field_map)
     return conversations, catalogue
 

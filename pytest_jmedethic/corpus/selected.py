@@ -3,13 +3,15 @@ sharded and, for a sequential decision, interleaved; and, when none is left, why
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .catalogue import Catalogue
-from .gather import gather
+from .catalogue import Catalogue, load_catalogue
+from .gather import BUILTIN, FULL, PUBLISHED_PREFIX, gather
 from .schema import Conversation, dataset_hash
 from .selection import Selection, interleaved, select
+from .strategy_library import strategies_beside
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,15 @@ def empty_selection_message(request: CorpusRequest, catalogue: Catalogue) -> str
         f"in {units} translation pairs or single conversations, which shards keep whole; "
         f"split it into at most {units} shards"
     )
+
+
+def catalogue_for(sources: Sequence[str], root: Path) -> Catalogue:
+    """The built-in catalogue, with the strategies ``jmedethic discover`` wrote beside any
+    conversations file among ``sources`` (so discovered conversations load unchanged).
+    Raises ``LibraryError`` for a strategies file that cannot be read."""
+    catalogue = load_catalogue()
+    for source in sources:
+        if source in (BUILTIN, FULL) or source.startswith(PUBLISHED_PREFIX):
+            continue
+        catalogue = catalogue.with_strategies(strategies_beside(root / source))
+    return catalogue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..corpus.catalogue import Catalogue, load_catalogue
+from ..corpus.catalogue import Catalogue
 from ..corpus.selected import SelectedCorpus, load_selected
 from .collection import marker_names
 from .gc_freeze import bulk_allocation
@@ -29,18 +29,13 @@ class PluginContext:
         """The built-in catalogue, and the strategies ``jmedethic discover`` wrote beside
         any conversations file the run reads (so discovered conversations run unchanged)."""
         if self._catalogue is None:
-            from ..corpus.gather import BUILTIN, FULL, PUBLISHED_PREFIX
-            from ..corpus.strategy_library import LibraryError, strategies_beside
+            from ..corpus.selected import catalogue_for
+            from ..corpus.strategy_library import LibraryError
 
-            catalogue = load_catalogue()
-            for source in self.settings.corpus_sources:
-                if source in (BUILTIN, FULL) or source.startswith(PUBLISHED_PREFIX):
-                    continue
-                try:
-                    found = strategies_beside(self.settings.root / source)
-                except LibraryError as exc:
-                    raise pytest.UsageError(f"jmedethic: --jmed-conversations: {exc}") from None
-                catalogue = catalogue.with_strategies(found)
+            try:
+                catalogue = catalogue_for(self.settings.corpus_sources, self.settings.root)
+            except LibraryError as exc:
+                raise pytest.UsageError(f"jmedethic: --jmed-conversations: {exc}") from None
             self._catalogue = catalogue
         return self._catalogue
 

@@ -80,6 +80,8 @@ def test_the_output_conversations_name_their_strategy_and_pair_the_languages(who
         pairs.setdefault(c["pair_id"], set()).add(c["language"])
     assert all(languages == {"ja", "en"} for languages in pairs.values())
     assert {c["strategy_id"] for c in conversations} - {"D01"} <= {f"S{n}" for n in range(1, 8)}
+    # The corpus commands read them as the plugin does, with the strategies beside them.
+    assert main(["corpus", "validate", str(whole["folder"] / "out" / "conversations.jsonl")]) == 0
 
 
 def read(path: Path) -> dict[str, Any]:
