@@ -5,6 +5,7 @@ the budget and the output paths; and the summary the run's end is rendered from.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +124,32 @@ def _check_outputs(args: argparse.Namespace, library_path: Path) -> None:
         raise SetupError(problem)
 
 
+def _check_resumable(
+    library: StrategyLibrary,
+    path: Path,
+    targets: list[str],
+    objectives: Sequence[DiscoveryObjective],
+) -> None:
+    """A library goes on only with the run that grew it: attacks on other targets or
+    objectives would be mixed into this run's effects and outputs."""
+    if not library.attacks:
+        return
+    before = sorted({a.target for a in library.attacks})
+    asked = {o.id for o in objectives}
+    other = sorted({a.objective_id for a in library.attacks} - asked)
+    if before != sorted(targets) or other:
+        what = (
+            f"targets {', '.join(before)}"
+            if before != sorted(targets)
+            else f"objectives {', '.join(other[:5])}{' ...' if len(other) > 5 else ''}"
+        )
+        raise SetupError(
+            f"--library: {path} holds a run with {what}, not this one's: give another "
+            "--output (or --library) for a new run, or the same targets and objectives to "
+            "go on with it"
+        )
+
+
 def prepare(args: argparse.Namespace) -> Setup:
     from ..run.discovery import DiscoverySettings
 
@@ -135,6 +162,7 @@ def prepare(args: argparse.Namespace) -> Setup:
     library_path = args.library or args.output / "library.json"
     _check_outputs(args, library_path)
     library = _library(library_path, catalogue)
+    _check_resumable(library, library_path, [t.model for t in targets], objectives)
     if args.max_cost is not None:
         missing = sorted({s.model for s in (attacker, *targets, *judges)} - set(_prices(args)))
         if missing:

@@ -95,3 +95,16 @@ def test_discovery_with_judges_that_never_score_is_not_a_success(tmp_path, capsy
     argv += ["--per-guideline=1", f"--output={tmp_path / 'out'}", "--progress=0"]
     assert main(argv) == 1
     assert "attacks have a turn the judges could not score" in capsys.readouterr().err
+
+
+def test_a_library_goes_on_only_with_the_run_that_grew_it(tmp_path, capsys):
+    def discover(target: str) -> int:
+        argv = ["discover", "--attacker=sim:attacker-explorer", f"--target={target}"]
+        argv += ["--judge=sim:judge-a", "--judge=sim:judge-b", "--rounds=1"]
+        return main([*argv, "--per-guideline=1", f"--output={tmp_path}", "--progress=0"])
+
+    assert discover("sim:weakspot") == 0
+    capsys.readouterr()
+    assert discover("sim:comply") == 2
+    assert "holds a run with targets weakspot, not this one's" in capsys.readouterr().err
+    assert discover("sim:weakspot") == 0  # the same run goes on
