@@ -13,9 +13,9 @@ import json
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..validation import load_schema_file
 from .catalogue import Catalogue, Language, Strategy
@@ -31,6 +31,10 @@ NEAR_SAME_DEFINITION = 0.8
 
 class LibraryError(ValueError):
     """A library file that cannot be used; the message names the file and the field."""
+
+
+# A judge panel's score: finite, 0 to 10 (a hand-edited 99 or NaN would skew every drop).
+Score = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
 
 
 class AttackRecord(BaseModel):
@@ -49,8 +53,8 @@ class AttackRecord(BaseModel):
     strategies: list[str]  # library entries the attacker was asked to use; [] when exploring
     turns: list[str]  # the user's turns
     replies: list[str]
-    turn_scores: list[float | None]
-    score: float | None  # the lowest turn score; None when a turn went unscored
+    turn_scores: list[Score | None]
+    score: Score | None  # the lowest turn score; None when a turn went unscored
 
     @property
     def explored(self) -> bool:
@@ -105,9 +109,19 @@ class StrategyLibrary(BaseModel):
         default=LIBRARY_SCHEMA, alias="schema"
     )
     schema_version: Literal[1] = 1
-    rounds_done: int = 0
+    rounds_done: int = Field(default=0, ge=0)
     entries: list[LibraryEntry]
     attacks: list[AttackRecord] = Field(default_factory=list)
+
+    @field_validator("entries")
+    @classmethod
+    def _one_entry_per_id(cls, entries: list[LibraryEntry]) -> list[LibraryEntry]:
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.id in seen:
+                raise ValueError(f"strategy {entry.id} is there twice")
+            seen.add(entry.id)
+        return entries
 
     def entry(self, entry_id: str) -> LibraryEntry:
         return next(e for e in self.entries if e.id == entry_id)

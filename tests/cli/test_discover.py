@@ -168,6 +168,10 @@ def test_bad_inputs_stop_before_any_call(tmp_path: Path, capsys) -> None:
     broken.write_text("{}", "utf-8")
     err = fails(*models, *judges, f"--library={broken}")
     assert f"--library: {broken}: not a strategy library" in err
+    edited = {"schema": "pytest-jmedethic/strategy-library", "rounds_done": -3, "entries": []}
+    broken.write_text(json.dumps(edited), "utf-8")
+    err = fails(*models, *judges, f"--library={broken}")
+    assert "rounds_done: Input should be greater than or equal to 0" in err
 
 
 def test_a_cost_budget_stops_new_requests_once_reached(tmp_path: Path) -> None:
