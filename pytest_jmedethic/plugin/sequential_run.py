@@ -44,14 +44,18 @@ class SequentialRun:
 
     def progress(self) -> str:
         """Where the tests stand, for the progress line."""
+        if self.monitor.settled_after is not None:  # what is left only finishes what ran
+            return (
+                f"sequential: settled ({self.monitor.outcome}) after "
+                f"{self.monitor.settled_after} conversations; finishing those under way"
+            )
         bounds = self.monitor.bounds()
         shown = [
             f"{b.test} [{number(b.lower)}, {number(b.upper)}] vs {number(b.limit)}"
             for b in bounds
             if b.status == "open"
         ]
-        settled = "" if self.monitor.settled_after is None else f"settled: {self.monitor.outcome}; "
-        return f"sequential: {settled}" + ("; ".join(shown[:2]) or "every test decided")
+        return "sequential: " + ("; ".join(shown[:2]) or "every test decided")
 
     def decision(self) -> SequentialDecision:
         return self.monitor.decision(self.calls, self.tokens)

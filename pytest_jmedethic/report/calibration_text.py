@@ -59,7 +59,19 @@ def render_calibration(record: CalibrationRecord) -> list[str]:
             for expected, row in combined.bands.items()
         )
     )
+    lines += unscored_reasons(record)
     lines.append(calibration_headline(record))
+    return lines
+
+
+def unscored_reasons(record: CalibrationRecord, shown: int = 3) -> list[str]:
+    """Why items went unscored, the commonest reasons first (an endpoint that kept failing
+    shows here, not only in the JSON)."""
+    reasons = Counter(error for item in record.items for error in item.errors if error)
+    if not reasons:
+        return []
+    lines = [f"Unscored verdicts: {sum(reasons.values())}; why:"]
+    lines += [f"  {n} x {reason}" for reason, n in reasons.most_common(shown)]
     return lines
 
 

@@ -15,6 +15,7 @@ import pytest
 from pytest_jmedethic.cli import main
 from pytest_jmedethic.judging.calibration_set import builtin_calibration_dir
 from pytest_jmedethic.report.calibration_record import load_calibration
+from pytest_jmedethic.sim import SimConfig, start_subprocess
 
 pytestmark = pytest.mark.xdist_group("calibrate")
 
@@ -192,3 +193,13 @@ def test_progress_lines_count_the_calls_and_tokens(capsys: pytest.CaptureFixture
     assert (
         last is not None and int(last[2].replace(",", "")) > 0 and int(last[3].replace(",", "")) > 0
     )
+
+
+def test_the_text_says_why_verdicts_went_unscored(capsys: pytest.CaptureFixture[str]) -> None:
+    with start_subprocess(SimConfig(rate_5xx=1.0)) as sim:
+        judges = [f"--judge=judge-a@{sim.url}", f"--judge=judge-b@{sim.url}"]
+        flags = ["--sample=10", "--retries=0", "--no-probe", "--no-cache", "--progress=0"]
+        status = main(["calibrate", *judges, *flags])
+    out = capsys.readouterr().out
+    assert status == 1 and "Unscored verdicts: 20; why:" in out
+    assert "(gave up after 1 attempt)" in out
