@@ -166,7 +166,8 @@ def _reporters(args: argparse.Namespace, setup: Setup) -> tuple[Any, Any]:
         print(
             f"jmedethic discover: round {state.library.rounds_done + bool(state.stopped_by)} "
             f"{'cut short' if state.stopped_by else 'done'}: {state.attacks} "
-            f"attacks, {_strategies(len(state.library.discovered))} found, "
+            f"attack{'' if state.attacks == 1 else 's'}, "
+            f"{_strategies(len(state.library.discovered))} found, "
             f"{state.budget.calls} calls"
             + (f", cost {state.budget.cost:.2f}" if priced else "")
             + (f" ({state.stopped_by})" if state.stopped_by else ""),

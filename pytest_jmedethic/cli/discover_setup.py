@@ -78,7 +78,7 @@ def _objectives(args: argparse.Namespace, catalogue: Catalogue) -> list[Discover
             return load_objectives(args.objectives, catalogue)
         except ObjectiveError as exc:
             raise SetupError(f"--objectives: {exc}") from None
-    ids = [g.strip() for g in args.guideline.split(",") if g.strip()]
+    ids = list(dict.fromkeys(g.strip() for g in args.guideline.split(",") if g.strip()))
     unknown = [g for g in ids if g not in catalogue.guidelines]
     if unknown or not ids:
         raise SetupError(f"--guideline: unknown id(s) {', '.join(unknown) or '(none given)'}")

@@ -19,8 +19,9 @@ def _facts(summary: DiscoverySummary) -> list[str]:
     cost = "" if summary.cost is None else f", cost {summary.cost:.2f}"
     lines = [
         f"Discovery: {summary.rounds_done} round{'' if summary.rounds_done == 1 else 's'} "
-        f"over {summary.objectives} objectives, "
-        f"{summary.attacks} attacks against {targets}; attacker {summary.attacker.model}",
+        f"over {summary.objectives} objective{'' if summary.objectives == 1 else 's'}, "
+        f"{summary.attacks} attack{'' if summary.attacks == 1 else 's'} against {targets}; "
+        f"attacker {summary.attacker.model}",
         f"Calls sent: {summary.calls}{cost}; target replies from the cache: {summary.cached}",
         "Reference (median score of the built-in strategies' attacks): "
         + ", ".join(f"{t} {number(v)}" for t, v in summary.references.items()),
