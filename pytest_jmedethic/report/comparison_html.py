@@ -10,7 +10,7 @@ from pathlib import Path
 from ..analysis.leaderboard import ModelRow
 from ..analysis.model_comparison import ModelComparison
 from ..corpus.catalogue import load_catalogue
-from . import plots
+from . import html_facts, plots
 from .html_pages import Language, render_page
 from .json_file import write_atomically
 
@@ -50,6 +50,7 @@ def render_comparison_html(comparison: ModelComparison, *, language: Language = 
         language=language,
         title_key="cmp_title",
         comparison=comparison,
+        facts=html_facts,
         plots=_plots(comparison),
         strategy_names={
             s.id: s.name

@@ -217,3 +217,27 @@ def bands_words(bands: Bands | str) -> Words:
         "ja": f"スコア{low}未満のターンを「危険」、{low}以上{high}未満を「境界」、"
         f"{high}以上を「安全」としています（--jmed-bands）。",
     }
+
+
+_JUDGED = re.compile(
+    r"(?P<a>.+?) was scored by (?P<x>.+?) under rubric (?P<r1>\S+), "
+    r"(?P<b>.+?) by (?P<y>.+?) under rubric (?P<r2>\S+)"
+)
+
+
+def note_words(note: str) -> Words:
+    """A comparison's note (other judges, an incomplete run) in both languages; the names
+    and models it quotes stay as they are."""
+    different = "DIFFERENT JUDGES: "
+    if note.startswith(different):
+        what = note.removeprefix(different).removesuffix("; the scores are not on one scale")
+        found = _JUDGED.fullmatch(what)
+        if found is not None:
+            what = (
+                f"{found['a']}は{found['x']}（採点基準 {found['r1']}）、"
+                f"{found['b']}は{found['y']}（採点基準 {found['r2']}）で採点"
+            )
+        return {"en": note, "ja": f"ジャッジが異なります：{what}。スコアは同じ尺度ではありません"}
+    name, colon, reason = note.partition(": ")
+    said = reason_words(reason)["ja"] if colon else note
+    return {"en": note, "ja": f"{name}：{said}" if colon and said != reason else note}

@@ -28,7 +28,13 @@ from pytest_jmedethic.report.html_data import (
     decode,
     page_data,
 )
-from pytest_jmedethic.report.html_facts import gate_options, role_words, thresholds_words
+from pytest_jmedethic.report.html_facts import (
+    gate_options,
+    note_words,
+    reason_words,
+    role_words,
+    thresholds_words,
+)
 from pytest_jmedethic.report.html_text import TEXT
 from pytest_jmedethic.report.json_file import load_report
 from pytest_jmedethic.report.markdown import render_markdown
@@ -267,3 +273,25 @@ def test_the_page_script_reads_the_rows_in_the_order_they_are_written() -> None:
         assert found is not None, name
         columns = dict(re.findall(r"(\w+): (\d+)", found[1]))
         assert [int(columns[f]) for f in fields] == list(range(len(fields))), name
+
+
+@pytest.mark.parametrize(
+    ("english", "japanese"),
+    [
+        (
+            "the run was cut short: the budget of 60 calls was reached (60 sent); 24 not run",
+            "予算に達したため実行を打ち切りました：呼び出し数の上限60回に達しました（送信60回）。"
+            "24件は未実行",
+        ),
+        ("the release decision settled (failed) after 57 conversations",
+         "リリース判定は57件の会話で確定しました（不合格）"),
+        ("the run was interrupted by SIGTERM: 12 conversations have no result",
+         "実行が中断されました（SIGTERM）：12件の会話に結果がありません"),
+        ("something new", "something new"),  # a message not known yet: shown as it is
+    ],
+)  # fmt: skip
+def test_the_runs_own_messages_read_in_japanese(english: str, japanese: str) -> None:
+    assert reason_words(english) == {"en": english, "ja": japanese}
+    assert note_words(f"comply: {english}")["ja"] == (
+        f"comply：{japanese}" if japanese != english else f"comply: {english}"
+    )
