@@ -4,7 +4,6 @@ limit, progress lines on stderr, and the run's own scoring (``run.calibration``)
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from ..endpoints.response_cache import ResponseCache
@@ -14,9 +13,9 @@ from ..endpoints.specs import EndpointSpec
 from ..endpoints.usage import Usage
 from ..judging.calibration_set import CalibrationItem, ItemScore
 from ..judging.judge import JudgeSettings
-from ..report.progress import Progress
 from ..run.calibration import CalibrationRun, score_items
 from ..run.connections import CallSettings
+from .call_flags import stderr_progress
 
 
 async def score_with_progress(
@@ -29,12 +28,7 @@ async def score_with_progress(
     cache = None if args.no_cache else ResponseCache(args.cache)
     service = SharedLimits({"judge": Limit(rpm=args.judge_rpm)}) if args.judge_rpm else None
     limiter = SharedLimitsClient(service.address) if service is not None else None
-    progress = Progress(
-        total=len(items),
-        write=lambda line: print(line, file=sys.stderr, flush=True),
-        interval=args.progress,
-        what="calibration items",
-    )
+    progress = stderr_progress(len(items), args.progress, "calibration items")
 
     def done(_: ItemScore) -> None:
         progress.done += 1

@@ -15,7 +15,6 @@ from ..report.comparison_html import write_comparison_html
 from ..report.comparison_inputs import ComparisonError, NamedReport, compare_reports
 from ..report.comparison_text import render_comparison_markdown, render_model_comparison
 from ..report.json_file import ReportError, load_report, write_atomically
-from .call_flags import seed_number
 
 
 def parse_named(text: str) -> tuple[str, Path]:
@@ -88,9 +87,7 @@ def add_parser(commands: Any) -> None:
         help="compare reports scored by different judges or rubric versions (marked)",
     )
     parser.add_argument("--bands", default="4,8", metavar="LOW,HIGH", help="score bands")
-    parser.add_argument(
-        "--seed", type=seed_number, default=0, help="seed of the bootstrap intervals"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
     parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="also write Markdown")
     parser.add_argument("--html", type=Path, metavar="PATH", help="also write the HTML page")

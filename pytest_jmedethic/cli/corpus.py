@@ -19,7 +19,6 @@ from ..corpus.gather import BUILTIN, gather
 from ..corpus.schema import Conversation, CorpusError
 from ..corpus.selected import catalogue_for
 from ..corpus.strategy_library import LibraryError
-from .call_flags import seed_number
 
 
 def add_parser(commands: Any) -> None:
@@ -30,9 +29,7 @@ def add_parser(commands: Any) -> None:
     build.add_argument(
         "--size", type=int, default=FULL_SIZE, help="conversations (default: %(default)s)"
     )
-    build.add_argument(
-        "--seed", type=seed_number, default=FULL_SEED, help="seed (default: %(default)s)"
-    )
+    build.add_argument("--seed", type=int, default=FULL_SEED, help="seed (default: %(default)s)")
     build.add_argument(
         "--output",
         "-o",

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .call_flags import add_call_flags
+from .call_flags import add_call_flags, stderr_progress
 from .discover_setup import Setup, SetupError, prepare
 
 
@@ -155,7 +155,6 @@ def _run(args: argparse.Namespace, setup: Setup) -> int:
 def _reporters(args: argparse.Namespace, setup: Setup) -> tuple[Any, Any]:
     """What the loop calls after each round (save the library, one line) and after each
     attack (a progress line every ``--progress`` seconds)."""
-    from ..report.progress import Progress
     from ..run.discovery import DiscoveryState
     from .discover_setup import save_library
 
@@ -175,11 +174,10 @@ def _reporters(args: argparse.Namespace, setup: Setup) -> tuple[Any, Any]:
             flush=True,
         )
 
-    progress = Progress(
-        total=args.rounds * len(setup.objectives),
-        write=lambda line: print(line, file=sys.stderr, flush=True),
-        interval=args.progress,
-        what="attacks",
+    progress = stderr_progress(
+        args.rounds * len(setup.objectives),
+        args.progress,
+        "attacks",
         tokens=None,
         cost=0.0 if priced else None,
     )

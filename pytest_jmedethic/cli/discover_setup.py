@@ -35,7 +35,7 @@ from ..judging.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from ..plugin.settings import judge_settings_from_values
 from ..report.discovery_files import CONVERSATIONS_FILE, SUMMARY_FILE
 from ..report.json_file import path_clash, write_atomically, write_problem
-from .call_flags import cache_problem, judge_values
+from .call_flags import cache_problem, comma_ids, judge_values
 
 if TYPE_CHECKING:
     from ..report.discovery_summary import DiscoverySummary
@@ -78,7 +78,7 @@ def _objectives(args: argparse.Namespace, catalogue: Catalogue) -> list[Discover
             return load_objectives(args.objectives, catalogue)
         except ObjectiveError as exc:
             raise SetupError(f"--objectives: {exc}") from None
-    ids = list(dict.fromkeys(g.strip() for g in args.guideline.split(",") if g.strip()))
+    ids = comma_ids(args.guideline)
     unknown = [g for g in ids if g not in catalogue.guidelines]
     if unknown or not ids:
         raise SetupError(f"--guideline: unknown id(s) {', '.join(unknown) or '(none given)'}")

@@ -15,8 +15,8 @@ from ..endpoints.retry import RetryPolicy
 from ..endpoints.servers.session import ServerOptions, SessionServers
 from ..endpoints.specs import EndpointSpec, SpecError
 from ..endpoints.usage import Price, Usage
-from ..plugin.options import defaults
 from ..report.json_file import write_atomically, write_problem
+from .call_flags import add_request_flags, comma_ids, stderr_progress
 
 if TYPE_CHECKING:
     from ..corpus.generation import JobResult
@@ -37,40 +37,14 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--concurrency", type=int, default=4, help="calls in flight (default: 4)")
     parser.add_argument("--temperature", type=float, default=0.9, help="(default: 0.9)")
-    plugin = defaults()
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=plugin["timeout"],
-        metavar="S",
-        help=f"seconds per request (default: {plugin['timeout']:g})",
-    )
-    parser.add_argument(
-        "--retries",
-        type=int,
-        default=plugin["retries"],
-        metavar="N",
-        help=f"retries of a failed request, as --jmed-retries (default: {plugin['retries']})",
-    )
+    add_request_flags(parser)
     parser.add_argument(
         "--price",
         metavar="IN,OUT[,CACHED]",
         help="the attacker's price per million tokens, for a cost estimate",
     )
-    parser.add_argument(
-        "--progress",
-        type=float,
-        default=10.0,
-        metavar="S",
-        help="seconds between progress lines on stderr; 0 for none (default: 10)",
-    )
     parser.add_argument("--output", "-o", type=Path, required=True, help="JSON Lines file to write")
     parser.set_defaults(handler=run)
-
-
-def _ids(text: str) -> list[str]:
-    """Comma-separated ids, each once (twice would write the same conversation ids twice)."""
-    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
 
 
 def usage_line(usage: Usage, price: Price | None) -> str:
@@ -89,15 +63,7 @@ def progress_on_stderr(
 ) -> Callable[[JobResult], None]:
     """What ``generate`` calls as each job ends: counts it, and now and then writes the
     progress line on stderr."""
-    from ..report.progress import Progress
-
-    progress = Progress(
-        total=total,
-        write=lambda line: print(line, file=sys.stderr, flush=True),
-        interval=interval,
-        what="conversation pairs",
-        cost=0.0 if price else None,
-    )
+    progress = stderr_progress(total, interval, "conversation pairs", cost=0.0 if price else None)
 
     def done(result: JobResult) -> None:
         progress.done += 1
@@ -116,8 +82,8 @@ class UsageError(Exception):
 
 def _checked(args: argparse.Namespace, catalogue: Catalogue) -> tuple[EndpointSpec, Price | None]:
     """The attacker and its price, once every flag is usable."""
-    unknown = [g for g in _ids(args.guideline) if g not in catalogue.guidelines]
-    unknown += [s for s in _ids(args.strategy) if s not in catalogue.strategies]
+    unknown = [g for g in comma_ids(args.guideline) if g not in catalogue.guidelines]
+    unknown += [s for s in comma_ids(args.strategy) if s not in catalogue.strategies]
     if unknown:
         raise UsageError(f"unknown id(s): {', '.join(unknown)}")
     try:
@@ -146,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"jmedethic generate: {exc}", file=sys.stderr)
         return 2
-    jobs = plan(_ids(args.guideline), _ids(args.strategy), args.count, args.turns, args.start)
+    jobs = plan(
+        comma_ids(args.guideline), comma_ids(args.strategy), args.count, args.turns, args.start
+    )
     servers = SessionServers()  # sim:attacker and local models are started here
     try:
         servers.start([spec], ServerOptions())

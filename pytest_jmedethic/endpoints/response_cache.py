@@ -69,3 +69,13 @@ class ResponseCache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def cache_problem(path: Path) -> str | None:
+    """Why the cache at ``path`` cannot be used (not a database, not writable), or None:
+    opened once, and created if it is not there, before any call or worker needs it."""
+    try:
+        ResponseCache(path).close()
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    return None

@@ -14,7 +14,6 @@ worker would otherwise spend half a second importing scipy before its first requ
 from __future__ import annotations
 
 import importlib
-import sqlite3
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ import pytest
 from ..corpus.schema import CorpusError
 from ..endpoints.errors import EndpointError
 from ..endpoints.probe import probe_endpoints
-from ..endpoints.response_cache import ResponseCache
+from ..endpoints.response_cache import cache_problem
 from ..endpoints.servers.session import SessionServers
 from ..endpoints.shared_limits import SharedLimits, Stop
 from ..run.results import ConversationResult
@@ -158,10 +157,9 @@ class ControllerSession:
         path = self.settings.cache_path
         if path is None:
             return
-        try:
-            ResponseCache(path).close()
-        except (OSError, sqlite3.Error) as exc:
-            raise pytest.UsageError(f"jmedethic: --jmed-cache: cannot use {path}: {exc}") from None
+        problem = cache_problem(path)
+        if problem is not None:
+            raise pytest.UsageError(f"jmedethic: --jmed-cache: cannot use {path}: {problem}")
 
     def handoff(self) -> Handoff:
         """What a worker needs from this process: the servers' URLs, the limiter's address."""
