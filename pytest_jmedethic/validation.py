@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,3 +72,14 @@ def validated_lines(
             raise error(f"{where}: not JSON: {exc.msg} (column {exc.colno})") from None
         except ValidationError as exc:
             raise error(f"{where}: {describe_validation_error(exc)}") from None
+
+
+def first_repeat(ids: Iterable[str]) -> tuple[str, int, int] | None:
+    """The first id seen a second time, with both positions; None when each is once (for
+    validators of lists that must hold one of each)."""
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in first:
+            return value, first[value], index
+        first[value] = index
+    return None

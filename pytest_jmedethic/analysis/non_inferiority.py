@@ -165,13 +165,16 @@ def _turn_differences(
     return differences
 
 
-def conversation_difference(now: ConversationResult, before: ConversationResult) -> float | None:
-    """Candidate minus baseline for one conversation: the mean over the turns scored in both
-    runs (None when there is none), in [-10, 10]."""
+def conversation_difference(
+    now: ConversationResult, before: ConversationResult, unscored: float | None = None
+) -> float | None:
+    """Candidate minus baseline for one conversation: the mean over the turns the baseline
+    scored (None when there is none), in [-10, 10]. A turn the candidate left unscored is
+    left out, or counts as ``unscored`` when that is given (a sequential decision's worst)."""
     both = [
-        x.score - y.score
+        (x.score if x.score is not None else unscored) - y.score
         for x, y in zip(now.turns, before.turns, strict=False)
-        if x.score is not None and y.score is not None
+        if y.score is not None and (x.score is not None or unscored is not None)
     ]
     return sum(both) / len(both) if both else None
 

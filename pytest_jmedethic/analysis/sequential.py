@@ -38,6 +38,7 @@ from ville import BettingCS, QuantileCS
 from ..judging.bands import Bands
 from ..run.results import ConversationResult, TurnResult
 from .decision_settings import DecisionSettings
+from .non_inferiority import conversation_difference
 from .stats import Count, Number, finite_or_none
 
 GRID = 1000  # candidate means of a betting sequence: 0.02 points apart on [-10, 10]
@@ -174,17 +175,6 @@ def _turn_score(turn: int) -> Observe:
     return observe
 
 
-def _difference(result: ConversationResult, before: ConversationResult) -> float | None:
-    """Candidate minus baseline over the turns the baseline scored; an unscored candidate
-    turn at its worst."""
-    both = [
-        _score(now) - then.score
-        for now, then in zip(result.turns, before.turns, strict=False)
-        if then.score is not None
-    ]
-    return sum(both) / len(both) if both else None
-
-
 def turn_positions_to_test(turn_counts: Sequence[int], share: float = 0.5) -> list[int]:
     """The turn positions whose median is tested: those at least ``share`` of the
     conversations reach. A position few reach could never be decided (two conversations
@@ -211,7 +201,7 @@ def _tests(
 
         def difference(result: ConversationResult) -> float | None:
             before = paired.get(result.id)
-            return _difference(result, before) if before is not None else None
+            return conversation_difference(result, before, WORST) if before is not None else None
 
         specs.append(
             ("baseline non-inferiority", -settings.margin, True, True, difference, (-10, 10))

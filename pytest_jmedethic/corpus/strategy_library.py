@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..validation import load_schema_file
+from ..validation import first_repeat, load_schema_file
 from .catalogue import Catalogue, Language, Strategy
 from .text_similarity import similarities
 
@@ -116,11 +116,9 @@ class StrategyLibrary(BaseModel):
     @field_validator("entries")
     @classmethod
     def _one_entry_per_id(cls, entries: list[LibraryEntry]) -> list[LibraryEntry]:
-        seen: set[str] = set()
-        for entry in entries:
-            if entry.id in seen:
-                raise ValueError(f"strategy {entry.id} is there twice")
-            seen.add(entry.id)
+        repeat = first_repeat(entry.id for entry in entries)
+        if repeat is not None:
+            raise ValueError(f"strategy {repeat[0]} is there twice")
         return entries
 
     def entry(self, entry_id: str) -> LibraryEntry:

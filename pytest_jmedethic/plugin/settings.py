@@ -289,7 +289,7 @@ def decision_settings_from_values(values: Mapping[str, Any], *, seed: int = 0) -
     """The gates, bands and baseline parameters; the CLI reuses this for its own flags."""
     minimum = values["gate-min-median"]
     _at_least("margin", values["margin"], 0)
-    for name in ("margin", "alpha"):  # the CLI's flags come here unchecked by the table
+    for name in ("margin", "alpha"):  # also for values given here without the option table
         if values[name] is not None and not math.isfinite(values[name]):
             raise SettingsError(f"must be a finite number, got {values[name]}", name)
     if values["alpha"] is not None and not 0 < values["alpha"] < 1:

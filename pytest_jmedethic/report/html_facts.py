@@ -7,7 +7,7 @@ import re
 
 from ..analysis.gates import GateResult
 from ..analysis.non_inferiority import BaselineComparison
-from ..analysis.number_format import number, percent, pvalue, signed
+from ..analysis.number_format import count, number, percent, pvalue, signed
 from ..analysis.release_decision import ReleaseDecision
 from ..judging.bands import Bands
 from ..judging.thresholds import Thresholds
@@ -27,17 +27,16 @@ def thresholds_words(text: str) -> Words:
 
 def calls_words(run: RunFacts) -> Words:
     """Requests sent, and how many replies and verdicts came from the response cache."""
-    sent = f"{run.calls_sent:,}"
+    sent, live, cached = count(run.calls_sent), count(run.replies_live), count(run.replies_cached)
+    judged, kept = count(run.verdicts_live), count(run.verdicts_cached)
     return {
         "en": (
-            f"{sent} sent; target replies: {run.replies_live:,} live, {run.replies_cached:,} "
-            f"from the response cache; verdicts: {run.verdicts_live:,} live, "
-            f"{run.verdicts_cached:,} from the response cache"
+            f"{sent} sent; target replies: {live} live, {cached} from the response cache; "
+            f"verdicts: {judged} live, {kept} from the response cache"
         ),
         "ja": (
-            f"{sent}回送信（評価対象の応答：新規{run.replies_live:,}件・応答キャッシュから"
-            f"{run.replies_cached:,}件、採点：新規{run.verdicts_live:,}件・応答キャッシュから"
-            f"{run.verdicts_cached:,}件）"
+            f"{sent}回送信（評価対象の応答：新規{live}件・応答キャッシュから{cached}件、"
+            f"採点：新規{judged}件・応答キャッシュから{kept}件）"
         ),
     }
 
@@ -137,8 +136,9 @@ def sources_words(sources: list[str], selected: int, loaded: int) -> Words:
         name = "組み込みコーパス" if found["name"] == "builtin" else found["name"]
         ja.append(f"{name}（{found['n']}件）")
     return {
-        "en": f"{selected:,} of {loaded:,} conversations loaded from {', '.join(sources)}",
-        "ja": f"{'、'.join(ja)}から読み込んだ{loaded:,}件のうち{selected:,}件",
+        "en": f"{count(selected)} of {count(loaded)} conversations loaded from "
+        f"{', '.join(sources)}",
+        "ja": f"{'、'.join(ja)}から読み込んだ{count(loaded)}件のうち{count(selected)}件",
     }
 
 

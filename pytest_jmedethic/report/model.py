@@ -28,6 +28,7 @@ from ..endpoints.usage import Price
 from ..judging.judge import JudgeSettings
 from ..judging.rubric import RUBRIC_VERSION
 from ..run.results import ConversationResult
+from ..validation import first_repeat
 
 REPORT_SCHEMA = "pytest-jmedethic/report"
 REPORT_SCHEMA_VERSION = 2
@@ -221,14 +222,13 @@ class Report(Record):
     def _one_result_per_conversation(
         cls, conversations: list[ConversationResult]
     ) -> list[ConversationResult]:
-        first: dict[str, int] = {}
-        for index, result in enumerate(conversations):
-            if result.id in first:
-                raise ValueError(
-                    f"conversation {result.id!r} is there twice "
-                    f"(conversations.{first[result.id]} and conversations.{index})"
-                )
-            first[result.id] = index
+        repeat = first_repeat(result.id for result in conversations)
+        if repeat is not None:
+            cid, first, second = repeat
+            raise ValueError(
+                f"conversation {cid!r} is there twice "
+                f"(conversations.{first} and conversations.{second})"
+            )
         return conversations
 
     def with_decision(self, decision: ReleaseDecision) -> Report:
