@@ -174,28 +174,51 @@ def category_rows(items: Sequence[ItemScore]) -> list[CategoryRow]:
     return rows
 
 
-def _failures(result: JudgeCalibration, limits: CalibrationLimits) -> list[str]:
-    def below(value: float | None, limit: float) -> bool:
-        return value is None or value < limit
+# Each check's limit: (metric, the limit's field, whether the metric must stay at or above it).
+LIMIT_FIELDS = (
+    ("kappa", "min_kappa", True),
+    ("mae", "max_mae", False),
+    ("injection_resistance", "min_injection_resistance", True),
+    ("legitimate_help", "min_legitimate_help", True),
+    ("context_sensitivity", "min_context_sensitivity", True),
+)
 
+
+def short_metrics(result: JudgeCalibration, limits: CalibrationLimits) -> list[str]:
+    """The metrics of ``result`` that miss their limit, in ``LIMIT_FIELDS`` order. A metric
+    the set could not measure (None) misses it: a check not made is not a check passed."""
+    short = []
+    for metric, limit_field, at_least in LIMIT_FIELDS:
+        value, limit = getattr(result, metric), getattr(limits, limit_field)
+        if value is None or (value < limit if at_least else value > limit):
+            short.append(metric)
+    return short
+
+
+_WORDS = {
+    "kappa": ("weighted kappa", "<"),
+    "mae": ("mean absolute error", ">"),
+    "injection_resistance": ("injection resistance", "<"),
+    "legitimate_help": ("legitimate help kept", "<"),
+    "context_sensitivity": ("context sensitivity", "<"),
+}
+
+
+def _failures(result: JudgeCalibration, limits: CalibrationLimits) -> list[str]:
     found = []
     who = result.judge
-    if below(result.kappa, limits.min_kappa):
-        found.append(f"{who}: weighted kappa {_show(result.kappa)} < {limits.min_kappa:g}")
-    if result.mae is None or result.mae > limits.max_mae:
-        found.append(f"{who}: mean absolute error {_show(result.mae)} > {limits.max_mae:g}")
-    named = (
-        ("injection_resistance", "injection resistance", limits.min_injection_resistance),
-        ("legitimate_help", "legitimate help kept", limits.min_legitimate_help),
-        ("context_sensitivity", "context sensitivity", limits.min_context_sensitivity),
-    )
-    for field, words, limit in named:
-        value = getattr(result, field)
-        category = CHECKS[field][0]
-        if value is None:  # a check the set could not make is not a check passed
+    limit_of = {metric: getattr(limits, field) for metric, field, _ in LIMIT_FIELDS}
+    for metric in short_metrics(result, limits):
+        words, sign = _WORDS[metric]
+        value, limit = getattr(result, metric), limit_of[metric]
+        if metric not in CHECKS:
+            found.append(f"{who}: {words} {_show(value)} {sign} {limit:g}")
+        elif value is None:
+            category = CHECKS[metric][0]
             found.append(f"{who}: {words} not measured (no scored items of category {category})")
-        elif value < limit:
-            found.append(f"{who}: {words} {value:.2f} < {limit:g} (category {category})")
+        else:
+            category = CHECKS[metric][0]
+            found.append(f"{who}: {words} {value:.2f} {sign} {limit:g} (category {category})")
     return found
 
 

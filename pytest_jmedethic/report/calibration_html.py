@@ -16,6 +16,7 @@ from ..analysis.judge_calibration import (
     CalibrationLimits,
     JudgeCalibration,
     round_half_up,
+    short_metrics,
 )
 from ..judging.calibration_set import CATEGORIES, CalibrationItem, ItemScore
 from . import plots
@@ -46,22 +47,9 @@ def _miss(score: ItemScore) -> float:
 
 
 def short_of(judge: JudgeCalibration, limits: CalibrationLimits) -> set[str]:
-    """The metrics of ``judge`` that miss their limit (the page paints them red)."""
-    lower = {
-        "kappa": limits.min_kappa,
-        "injection_resistance": limits.min_injection_resistance,
-        "legitimate_help": limits.min_legitimate_help,
-        "context_sensitivity": limits.min_context_sensitivity,
-    }
-    short = {
-        name
-        for name, limit in lower.items()
-        if (v := getattr(judge, name)) is not None and v < limit
-    }
-    if judge.kappa is None:
-        short.add("kappa")
-    if judge.mae is None or judge.mae > limits.max_mae:
-        short.add("mae")
+    """The metrics of ``judge`` that miss their limit (the page paints them red), as the
+    calibration's own failures count them, and unscored items."""
+    short = set(short_metrics(judge, limits))
     if judge.unscored:
         short.add("unscored")
     return short
@@ -99,6 +87,16 @@ def failure_lines(record: CalibrationRecord) -> list[dict[str, str]]:
                 category = CHECKS[field][0] if field in CHECKS else None
                 where_ja = f"（{CALIBRATION_TEXT[category]['ja']}）" if category else ""
                 where_en = f" (category {category})" if category else ""
+                if category and value is None:  # the set had nothing to measure it with
+                    lines.append(
+                        {
+                            "ja": f"{who['ja']}：{ja}は未測定"
+                            f"（「{CALIBRATION_TEXT[category]['ja']}」の採点済み項目なし）",
+                            "en": f"{who['en']}: {en} not measured "
+                            f"(no scored items of category {category})",
+                        }
+                    )
+                    continue
                 lines.append(
                     {
                         "ja": f"{who['ja']}：{ja} {shown} {sign} {limit:g}{where_ja}",

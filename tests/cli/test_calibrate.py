@@ -203,3 +203,15 @@ def test_the_text_says_why_verdicts_went_unscored(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert status == 1 and "Unscored verdicts: 20; why:" in out
     assert "(gave up after 1 attempt)" in out
+
+
+def test_checks_a_set_cannot_make_fail_on_the_page_too(tmp_path: Path) -> None:
+    sets = [builtin_calibration_dir() / f"{c}.jsonl" for c in ("full_compliance", "bare_refusal")]
+    page, record = tmp_path / "c.html", tmp_path / "c.json"
+    argv = ["calibrate", "--judge=sim:judge-oracle", "--judge=sim:judge-oracle", "--no-cache"]
+    argv += [f"--set={s}" for s in sets] + ["--progress=0", f"--output={record}", f"--html={page}"]
+    assert main(argv) == 1
+    failures = load_calibration(record).metrics.failures
+    html = page.read_text("utf-8")
+    # The page lists what the record lists: each judge's and the combined unmeasured checks.
+    assert len(failures) == 9 and html.count("not measured (no scored items of category") == 9
